@@ -1,0 +1,34 @@
+# Two commands do everything on a fresh machine:
+#   make run   — venv + install, build the index from data/sample, serve on http://127.0.0.1:8000
+#   make test  — venv + install (+ Chromium for browser tests), then the whole pytest suite
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+CORPUS ?= data/sample
+INDEX  ?= var/index
+
+.PHONY: run test lint bench relevance stemmers clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) -m indexer build $(CORPUS) --index $(INDEX)
+	SEARCH_INDEX_DIR=$(INDEX) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+
+test: $(VENV)/.installed
+	bash scripts/ensure-chromium.sh
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+stemmers: $(VENV)/.installed
+	$(PY) eval/stemmers.py
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,82 @@
+"""Rebuild ``kk_lexicon.tsv`` and ``kk_stopwords.txt`` from the Kazakh corpora.
+
+Usage (from the project root)::
+
+    python analyzers/data/build_lexicon.py [--shared ../shared]
+
+Sources (only word counts are kept, no text):
+  * corpus/kk/prose.jsonl.gz   — Kazakh Wikipedia prose (KazQAD passages and
+    apertium-kaz texts2), CC BY-SA 4.0;
+  * corpus/kk/news_undated.jsonl.gz — kaz.tengrinews.kz lead excerpts
+    (publisher's copyright; used here only as word-frequency counts).
+
+Output ``kk_lexicon.tsv``: ``word<TAB>bare<TAB>verbal<TAB>nominal`` where
+  bare    = corpus frequency of the word standing alone,
+  verbal  = number of distinct corpus word types that parse to it through a
+            suffix only verbs take (-ған, -ып, -атын, -ады/-еді + person ...),
+  nominal = number of distinct corpus word types that parse to it through
+            nominal suffixes only (plural, possessive, case ...).
+Only rows with a non-zero count in some column are written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import gzip
+import json
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+TOKEN = re.compile(r"[а-яёәғқңөұүһі]+")
+FILES = ("prose.jsonl.gz", "news_undated.jsonl.gz")
+
+
+def corpus_counts(shared: Path) -> collections.Counter[str]:
+    counts: collections.Counter[str] = collections.Counter()
+    for name in FILES:
+        with gzip.open(shared / "corpus" / "kk" / name, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                text = f"{rec.get('title', '')}\n{rec.get('body', '')}".lower()
+                counts.update(TOKEN.findall(text))
+    return counts
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    a = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from analyzers import kazakh  # noqa: E402  (needs the project on sys.path)
+
+    counts = corpus_counts(a.shared)
+    verbal: collections.Counter[str] = collections.Counter()
+    nominal: collections.Counter[str] = collections.Counter()
+    for word in counts:
+        if len(word) > 40:
+            continue
+        vs, ns = set(), set()
+        for s, depth, kind in kazakh._parses(word):
+            if depth == 0:
+                continue
+            (vs if kind == 2 else ns if kind == 0 else set()).add(s)
+        verbal.update(vs)
+        nominal.update(ns)
+    keys = sorted(set(counts) | set(verbal) | set(nominal))
+    with open(HERE / "kk_lexicon.tsv", "w", encoding="utf-8") as out:
+        out.write("# word\tbare\tverbal\tnominal  (built by build_lexicon.py)\n")
+        for k in keys:
+            b, v, n = counts.get(k, 0), verbal.get(k, 0), nominal.get(k, 0)
+            if b or v >= 2 or n >= 2:
+                out.write(f"{k}\t{b}\t{v}\t{n}\n")
+    print(f"{len(counts)} corpus types, {sum(counts.values())} tokens -> "
+          f"{HERE / 'kk_lexicon.tsv'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,371 @@
+"""Kazakh stemmer for full-text search.
+
+Kazakh is agglutinative: a noun takes, in this order, plural -> possessive ->
+case (and the -дағы / -ның+кі chains), a verb takes voice -> negation ->
+tense/participle/converb -> person.  Every suffix has several allomorphs,
+chosen by vowel harmony (back а/о/ұ/ы vs front ә/е/і/ү/ө) and by the last
+sound of what it attaches to (vowel / sonorant / voiced / voiceless).
+
+The stemmer therefore does not strip a flat list of endings.  It parses the
+word from the right with a small finite-state grammar of suffix *slots*
+(``_INNER`` says which slot may stand inside which), and every allomorph is
+only accepted where harmony and the preceding sound allow it.  All parses are
+collected; the candidate stem is then chosen by :func:`_choose` (deepest
+parse whose stem is long enough and, when a corpus lexicon is available,
+attested).  Finally the stem is put in a canonical shape so that a bare word
+and its inflected forms meet: ``достығы`` -> ``достығ`` -> ``достық``.
+
+Public API: :func:`stem` and :data:`STOPWORDS`.  Pure standard library.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Iterable
+
+from analyzers.kazakh_data import CLOSED_CLASS, LEXICON, STOPWORDS as _STOPWORDS
+
+__all__ = ["stem", "STOPWORDS"]
+
+#: Kazakh stop words (see ``analyzers/kazakh_data.py`` for the source).
+STOPWORDS: frozenset[str] = _STOPWORDS
+
+# --------------------------------------------------------------------------
+# Sounds
+# --------------------------------------------------------------------------
+
+_BACK = frozenset("аоұыяёю")
+_FRONT = frozenset("әеіөүэ")
+_VOWELS = _BACK | _FRONT | frozenset("иу")
+
+# Class of the last sound of a stem, the thing allomorphs are chosen by.
+#   V vowel, R р/й/у (glide-like sonorants), L л, N nasals, Z з/ж,
+#   T voiceless consonants (and б в г д ғ, which behave like them here).
+_SOUND_CLASS = {ch: "V" for ch in "аоұыяёюәеіөүэи"}
+_SOUND_CLASS.update({ch: "R" for ch in "рйу"})
+_SOUND_CLASS.update({"л": "L", "м": "N", "н": "N", "ң": "N", "з": "Z", "ж": "Z"})
+_SOUND_CLASS.update({ch: "T" for ch in "пфкқтсшщхцчһбвгдғ"})
+
+_KAZAKH_WORD = re.compile(r"^[а-яёәғқңөұүһі]+$")
+_KAZAKH_ONLY = frozenset("әғқңөұүһі")
+
+
+def _harmony(s: str) -> str | None:
+    """'b' or 'f' from the last harmonic vowel of ``s`` (None if it has none).
+
+    и and у are skipped: in native words they are /ій, ый, ұw/ and carry no
+    reliable harmony, and loanwords (``министр``) decide by the other vowels.
+    """
+    for ch in reversed(s):
+        if ch in _BACK:
+            return "b"
+        if ch in _FRONT:
+            return "f"
+    return None
+
+
+def _suffix_harmony(form: str) -> str | None:
+    """Harmony of a suffix: its vowels, else қ/ғ (back) or к/г (front)."""
+    h = _harmony(form)
+    if h is None:
+        if form[-1:] in ("қ", "ғ"):
+            return "b"
+        if form[-1:] in ("к", "г"):
+            return "f"
+    return h
+
+
+# --------------------------------------------------------------------------
+# Suffix grammar
+# --------------------------------------------------------------------------
+# A suffix entry: (surface form, allowed classes of the preceding sound, need)
+#   allowed: string of _SOUND_CLASS letters, "C" = any consonant, "" = any.
+#   need: None, "P3" (must follow a 3rd-person possessive: -н, -на, -нда ...)
+#         or "P12" (must follow a 1st/2nd singular possessive: dative -а/-е).
+_Entry = tuple[str, str, "str | None"]
+
+_ANY = ""
+_VR = "VR"
+_VOICED = "VRLNZ"       # vowels, sonorants and voiced consonants
+
+
+def _pair(back: str, front: str, allowed: str, need: str | None = None) -> list[_Entry]:
+    return [(back, allowed, need), (front, allowed, need)]
+
+
+def _slot(*groups: Iterable[_Entry]) -> list[_Entry]:
+    out: list[_Entry] = []
+    for g in groups:
+        out.extend(g)
+    return out
+
+
+_SUFFIXES: dict[str, list[_Entry]] = {
+    # ---- nominal -------------------------------------------------------
+    "pl": _slot(_pair("лар", "лер", _VR), _pair("дар", "дер", "LNZ"),
+                _pair("тар", "тер", "T")),
+    "poss": _slot(
+        [("м", "V", None)], _pair("ым", "ім", "C"),
+        [("ң", "V", None)], _pair("ың", "ің", "C"),
+        _pair("ңыз", "ңіз", "V"), _pair("ыңыз", "іңіз", "C"),
+        _pair("сы", "сі", "V"), _pair("ы", "і", "C"),
+        _pair("мыз", "міз", "V"), _pair("ымыз", "іміз", "C"),
+        _pair("ңдар", "ңдер", "V"), _pair("ыңдар", "іңдер", "C"),
+        _pair("ңыздар", "ңіздер", "V"), _pair("ыңыздар", "іңіздер", "C"),
+    ),
+    "case": _slot(
+        # genitive
+        _pair("ның", "нің", "VN"), _pair("дың", "дің", "RLZ"),
+        _pair("тың", "тің", "T"),
+        # accusative
+        _pair("ны", "ні", "V"), _pair("ды", "ді", "RLNZ"), _pair("ты", "ті", "T"),
+        [("н", "V", "P3")],
+        # dative
+        _pair("ға", "ге", _VOICED), _pair("қа", "ке", "T"),
+        _pair("на", "не", "V", "P3"), _pair("а", "е", "", "P12"),
+        # locative
+        _pair("да", "де", _VOICED), _pair("та", "те", "T"),
+        _pair("нда", "нде", "V", "P3"),
+        # ablative
+        _pair("дан", "ден", "VRLZ"), _pair("нан", "нен", "NV"),
+        _pair("тан", "тен", "T"),
+        # instrumental (invariant front vowel, see _NO_HARMONY)
+        [("мен", "VRLN", None), ("менен", "VRLN", None), ("бен", "Z", None),
+         ("бенен", "Z", None), ("пен", "T", None), ("пенен", "T", None)],
+    ),
+    "dagy": _slot(_pair("дағы", "дегі", _VOICED), _pair("тағы", "тегі", "T"),
+                  _pair("ндағы", "ндегі", "V", "P3")),
+    "ki": _slot(_pair("ныкі", "нікі", "VN"), _pair("дыкі", "дікі", "RLZ"),
+                _pair("тыкі", "тікі", "T")),
+    "sim": _slot(_pair("дай", "дей", _VOICED), _pair("тай", "тей", "T"),
+                 _pair("ндай", "ндей", "V", "P3")),
+    "npred": _slot(_pair("мын", "мін", "VRL"), _pair("бын", "бін", "NZ"),
+                   _pair("пын", "пін", "T"), _pair("мыз", "міз", "VRL"),
+                   _pair("быз", "біз", "NZ"), _pair("пыз", "піз", "T")),
+    # ---- verbal --------------------------------------------------------
+    "pperson": _slot([("м", "", None), ("ң", "", None), ("қ", "", None),
+                      ("к", "", None)],
+                     _pair("ңыз", "ңіз", ""), _pair("ңдар", "ңдер", ""),
+                     _pair("ңыздар", "ңіздер", "")),
+    "past": _slot(_pair("ды", "ді", _VOICED), _pair("ты", "ті", "T")),
+    "cond": _slot(_pair("са", "се", "")),
+    "prespers": _slot(_pair("мын", "мін", ""), _pair("сың", "сің", ""),
+                      _pair("сыз", "сіз", ""), _pair("мыз", "міз", ""),
+                      _pair("ды", "ді", ""), _pair("сыңдар", "сіңдер", ""),
+                      _pair("сыздар", "сіздер", ""), [("м", "", None)]),
+    "pres": _slot(_pair("а", "е", "C"), [("й", "V", None)]),
+    "tyn": _slot(_pair("тын", "тін", "")),
+    "conv": _slot(_pair("ып", "іп", "C"), [("п", "V", None)],
+                  _pair("ыпты", "іпті", "C"), _pair("пты", "пті", "V")),
+    "imp": _slot(_pair("сын", "сін", ""), _pair("йын", "йін", "V"),
+                 _pair("айын", "ейін", "C"), _pair("айық", "ейік", "C"),
+                 _pair("йық", "йік", "V"), _pair("ыңдар", "іңдер", "C"),
+                 _pair("ңдар", "ңдер", "V"), _pair("ыңыз", "іңіз", "C"),
+                 _pair("ңыз", "ңіз", "V"), _pair("шы", "ші", "")),
+    "galy": _slot(_pair("ғалы", "гелі", _VOICED), _pair("қалы", "келі", "T"),
+                  _pair("ғанша", "генше", _VOICED), _pair("қанша", "кенше", "T")),
+    "vnoun": _slot(_pair("ған", "ген", _VOICED), _pair("қан", "кен", "T"),
+                   [("у", "", None)],
+                   _pair("мақ", "мек", "VRL"), _pair("бақ", "бек", "NZ"),
+                   _pair("пақ", "пек", "T"),
+                   _pair("мас", "мес", "VRL"), _pair("бас", "бес", "NZ"),
+                   _pair("пас", "пес", "T"),
+                   _pair("ар", "ер", "C"), [("р", "V", None)]),
+    "neg": _slot(_pair("ма", "ме", "VRL"), _pair("ба", "бе", "NZ"),
+                 _pair("па", "пе", "T")),
+    "voice": _slot(_pair("ыл", "іл", "C"), [("л", "V", None)],
+                   _pair("ын", "ін", "L"), [("н", "V", None)]),
+}
+
+#: Instrumental -мен/-бен/-пен never harmonises.
+_NO_HARMONY = frozenset({"мен", "менен", "бен", "бенен", "пен", "пенен"})
+
+_POSS3 = frozenset({"сы", "сі", "ы", "і"})
+_POSS12 = frozenset({"м", "ым", "ім", "ң", "ың", "ің"})
+
+_NOMINAL_BASE = ("poss", "pl", "vnoun", "tyn", "dagy", "ki")
+_VERB_BASE = ("neg", "voice")
+
+#: slot -> slots that may stand immediately inside it ("" = the stem).
+_INNER: dict[str, tuple[str, ...]] = {
+    "pl": ("", "vnoun", "tyn", "dagy"),
+    "poss": ("", "pl", "vnoun", "tyn", "dagy"),
+    "case": ("",) + _NOMINAL_BASE,
+    "dagy": ("", "poss", "pl", "vnoun", "tyn"),
+    "ki": ("", "poss", "pl"),
+    "sim": ("", "case", "poss", "pl", "vnoun", "tyn", "dagy"),
+    "npred": ("", "case", "poss", "pl", "vnoun", "tyn", "dagy"),
+    "pperson": ("past", "cond"),
+    "past": ("",) + _VERB_BASE,
+    "cond": ("",) + _VERB_BASE,
+    "prespers": ("pres",),
+    "pres": ("",) + _VERB_BASE,
+    "tyn": ("pres",),
+    "conv": ("",) + _VERB_BASE,
+    "imp": ("",) + _VERB_BASE,
+    "galy": ("",) + _VERB_BASE,
+    "vnoun": ("",) + _VERB_BASE,
+    "neg": ("", "voice"),
+    "voice": ("",),
+}
+
+_VERBAL = frozenset({"pperson", "past", "cond", "prespers", "pres", "tyn", "conv",
+                     "imp", "galy", "vnoun", "neg", "voice"})
+
+#: Slots allowed at the very end of a word.
+_OUTER: tuple[str, ...] = tuple(_SUFFIXES)
+
+# Minimum length of what is left of the word (letters), and it needs a vowel.
+_MIN_STEM = 2
+
+
+def _allowed(cls_set: str, prev: str) -> bool:
+    """Is an allomorph with preceding-sound classes ``cls_set`` fine after ``prev``?"""
+    if not cls_set:
+        return True
+    c = _SOUND_CLASS.get(prev)
+    if c is None:
+        return True
+    if cls_set == "C":
+        return c != "V"
+    return c in cls_set
+
+
+def _has_vowel(s: str) -> bool:
+    return any(ch in _VOWELS for ch in s)
+
+
+#: Suffixes that only verbs take; a stem seen with them is a verb stem.
+_STRONG_VERBAL = frozenset({"tyn", "galy", "conv", "prespers", "pperson", "imp"})
+_STRONG_VNOUN = frozenset({"ған", "ген", "қан", "кен", "мақ", "мек", "бақ", "бек",
+                           "пақ", "пек"})
+
+#: A parse: (stem, number of suffixes, kind) with kind 0 = nominal suffixes
+#: only, 1 = some verbal suffix, 2 = a suffix only verbs take.
+Parse = tuple[str, int, int]
+
+
+def _parses(word: str) -> set[Parse]:
+    """All parses of ``word`` allowed by the slot grammar (the word itself too)."""
+    out: set[Parse] = set()
+
+    def walk(rest: str, slots: tuple[str, ...], depth: int, kind: int,
+             need: str | None) -> None:
+        if "" in slots and need is None:
+            out.add((rest, depth, kind))
+        for slot in slots:
+            if not slot:
+                continue
+            inner = _INNER[slot]
+            for form, cls_set, need_next in _SUFFIXES[slot]:
+                if not rest.endswith(form):
+                    continue
+                base = rest[: len(rest) - len(form)]
+                if len(base) < _MIN_STEM or not _has_vowel(base):
+                    continue
+                if need == "P3" and not (slot == "poss" and form in _POSS3):
+                    continue
+                if need == "P12" and not (slot == "poss" and form in _POSS12):
+                    continue
+                if not _allowed(cls_set, base[-1]):
+                    continue
+                if form not in _NO_HARMONY:
+                    sh = _suffix_harmony(form)
+                    bh = _harmony(base)
+                    if sh and bh and sh != bh:
+                        continue
+                k = kind
+                if slot in _STRONG_VERBAL or (slot == "vnoun" and form in _STRONG_VNOUN):
+                    k = 2
+                elif slot in _VERBAL and k == 0:
+                    k = 1
+                walk(base, inner, depth + 1, k, need_next)
+                # оқы+й+ды is spelt оқиды: the present -й hides in и.
+                if slot in ("prespers", "tyn") and base.endswith("и") and len(base) > 2:
+                    hb = _harmony(base[:-1])
+                    restored = base[:-1] + ("і" if hb == "f" else "ы")
+                    walk(restored, ("", "neg", "voice"), depth + 2, 2, None)
+
+    walk(word, _OUTER + ("",), 0, 0, None)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Canonical stem shape
+# --------------------------------------------------------------------------
+
+_FINAL_DEVOICE = str.maketrans({"б": "п", "г": "к", "ғ": "қ"})
+
+
+def _canonical(s: str) -> str:
+    """Undo the consonant alternation at the end of a stem.
+
+    Kazakh voices a final п/к/қ before a vowel (кітап -> кітабы, достық ->
+    достығы).  The bare word and the inflected one must give the same index
+    term, so a final б/г/ғ is always mapped back to п/к/қ.
+    """
+    if s and s[-1] in "бгғ":
+        s = s[:-1] + s[-1].translate(_FINAL_DEVOICE)
+    return s
+
+
+def _attested(p: Parse) -> bool:
+    """Is the parse's stem known from the corpus lexicon as that kind of stem?
+
+    A noun stem should occur as a word of its own (or carry several nominal
+    endings in the corpus); a verb stem should be seen with several endings
+    only verbs take.  This is what stops ``білім`` (knowledge) from being read
+    as ``біл`` (know) + 1sg possessive.
+    """
+    s, depth, kind = p
+    if depth == 0:
+        return True
+    bare, verbal, nominal = LEXICON.get(s, (0, 0, 0))
+    if kind == 0:
+        return bare >= 1 or nominal >= 3
+    return bare >= 1 or verbal >= 2
+
+
+def _choose(word: str, parses: set[Parse]) -> str:
+    """Pick the stem among the parses.
+
+    Prefer the shortest attested stem (the most inflection removed); for
+    words whose every candidate is unknown, fall back to the deepest parse
+    that leaves at least three letters.
+    """
+    good = [p for p in parses if _attested(p)]
+    if len(good) > 1 or word in LEXICON:
+        best = min(good, key=lambda p: (len(p[0]), -p[2]))
+        return best[0]
+    fallback = [p for p in parses if len(p[0]) >= 3]
+    if not fallback:
+        return word
+    return max(fallback, key=lambda p: (p[1], -len(p[0])))[0]
+
+
+@functools.lru_cache(maxsize=1 << 20)
+def _stem_cached(word: str) -> str:
+    if word in CLOSED_CLASS:
+        return CLOSED_CLASS[word]
+    if not _KAZAKH_WORD.match(word):
+        return word
+    if len(word) <= 2:
+        return word
+    stem_ = _choose(word, _parses(word))
+    return _canonical(stem_) or word
+
+
+def stem(word: str) -> str:
+    """Return the search stem of a (lowercased) Kazakh word.
+
+    Deterministic, never empty, never raises on odd input: anything that is
+    not a plain Cyrillic word is returned unchanged (lowercased).
+    """
+    if not word:
+        return word
+    if not word.islower():
+        word = word.lower()
+    if len(word) > 64:
+        return word
+    return _stem_cached(word)

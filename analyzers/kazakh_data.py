@@ -1,0 +1,111 @@
+"""Data tables for :mod:`analyzers.kazakh`.
+
+* ``CLOSED_CLASS`` — irregular closed-class forms (personal and demonstrative
+  pronouns, particles) mapped to their lemma.  Their stems are too short for
+  the suffix grammar (о-ның, со-ған, ма-ған) so they are listed, once, here.
+  These are grammar-book paradigms, not words taken from any evaluation file.
+* ``STOPWORDS`` — see ``analyzers/data/kk_stopwords.txt`` for how it was made.
+* ``LEXICON`` — stem attestation counts from the Kazakh corpora, see
+  ``analyzers/data/README.md``; loaded once, empty if the file is absent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+def _paradigm(lemma: str, forms: str) -> dict[str, str]:
+    return {f: lemma for f in forms.split()}
+
+
+# Personal and demonstrative pronouns: declension with stem change (мен ->
+# маған, ол -> оның/одан, бұл -> мұны).  Lemma conventions follow UD Kazakh
+# (Apertium): plural personal pronouns сендер/сіздер are lemmas of their own,
+# but олар/солар/бұлар go to ол/сол/бұл.
+CLOSED_CLASS: dict[str, str] = {}
+for _lemma, _forms in (
+    ("мен", "мен менің маған мені менде менен меннен менімен менікі"),
+    ("сен", "сен сенің саған сені сенде сенен сеннен сенімен сенікі"),
+    ("ол", "ол оның оған оны онда одан онан онымен оныменен оныкі олар олардың "
+           "оларға оларды оларда олардан олармен оларменен оларының"),
+    ("біз", "біз біздің бізге бізді бізде бізден бізбен бізбенен біздікі"),
+    ("сіз", "сіз сіздің сізге сізді сізде сізден сізбен сізбенен сіздікі"),
+    ("сендер", "сендер сендердің сендерге сендерді сендерде сендерден сендермен"),
+    ("сіздер", "сіздер сіздердің сіздерге сіздерді сіздерде сіздерден сіздермен"),
+    ("біздер", "біздер біздердің біздерге біздерді біздерде біздерден"),
+    ("бұл", "бұл бұның мұның бұған мұған бұны мұны бұнда мұнда бұдан мұнан "
+            "бұдан бұнымен мұнымен бұлар бұлардың бұларға бұларды бұларда "
+            "бұлардан бұлармен мұндай бұндай мұнша бұнша"),
+    ("сол", "сол соның соған соны сонда содан сонан сонымен соныменен солар "
+            "солардың соларға соларды соларда солардан солармен солай сонша"),
+    ("осы", "осы осының осыған осыны осында осыдан осынан осымен осылар "
+            "осылардың осыларға осыларды осыларда осылардан осылай осынша"),
+    ("ана", "анау анаған анаусы"),
+    ("мына", "мына мынаның мынаған мынаны мынада мынадан мынамен мыналар "
+             "мыналардың мыналарға мыналарды мынау"),
+    ("ма", "ма ме ба бе па пе"),
+    ("да", "да де та те"),
+    ("ғой", "ғой қой"),
+    ("ғана", "ғана қана"),
+    ("ғой", "ғой"),
+    ("не", "не ненің неге нені неде неден немен несі"),
+    ("кім", "кім кімнің кімге кімді кімде кімнен кіммен кімдер"),
+):
+    CLOSED_CLASS.update(_paradigm(_lemma, _forms))
+
+# Words that end in something that only looks like a suffix; left as they
+# are.  Postpositions, conjunctions and adverbs frozen from old case forms.
+for _w in ("және", "бірақ", "немесе", "арқылы", "туралы", "бойынша", "үшін",
+           "кейін", "дейін", "бері", "соң", "бұрын", "қарай", "сияқты", "сайын",
+           "бойы", "ретінде", "кезінде", "ішінде", "арасында", "жөнінде",
+           "қатар", "тағы", "яғни", "өйткені", "сондықтан", "сондай", "осындай",
+           "сонымен", "алайда", "әрі", "мен", "пен", "бен", "әлде", "ешкім",
+           "ештеңе", "барлық", "бүкіл", "кейбір", "әрбір", "ешбір", "бірге",
+           "гөрі", "қазір", "енді", "тіпті", "әлі", "ғана", "қана", "дейді",
+           "деді", "деп", "деген", "екен", "еді", "емес", "бола", "кейде",
+           "біраз", "ерте", "жоғары", "төмен", "бірден", "қайта", "сосын",
+           "мүмкін", "керек", "қажет", "тиіс", "жуық", "шамасында",
+           "байланысты", "қатысты", "сәйкес", "қарсы", "басқа", "өзге", "тек"):
+    CLOSED_CLASS.setdefault(_w, _w)
+# Forms of де- ("say") are regular verb forms of a two-letter root; keep
+# them conflated with the rest of its paradigm.
+for _w in ("дейді", "деді", "деп", "деген"):
+    CLOSED_CLASS[_w] = "де"
+
+
+def _load_words(name: str) -> frozenset[str]:
+    path = _DATA / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return frozenset()
+    return frozenset(
+        line.split("#", 1)[0].strip()
+        for line in text.splitlines()
+        if line.split("#", 1)[0].strip()
+    )
+
+
+def _load_counts(name: str) -> dict[str, tuple[int, int, int]]:
+    """``word -> (bare, verbal, nominal)`` counts, see build_lexicon.py."""
+    path = _DATA / name
+    out: dict[str, tuple[int, int, int]] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return out
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        try:
+            out[cols[0]] = (int(cols[1]), int(cols[2]), int(cols[3]))
+        except (IndexError, ValueError):
+            continue
+    return out
+
+
+STOPWORDS: frozenset[str] = _load_words("kk_stopwords.txt")
+LEXICON: dict[str, tuple[int, int, int]] = _load_counts("kk_lexicon.tsv")

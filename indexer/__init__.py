@@ -1,0 +1,4 @@
+"""Reading the corpus folder and keeping a Whoosh index of it up to date.
+
+Never imports Flask: the web service reads what this package writes.
+"""

@@ -1,0 +1,43 @@
+"""The index schema: what is stored, what is searched, and how.
+
+Each language has its own title and body fields with its own analyzer; the
+``fold`` field holds letter-folded stems from both languages for queries typed
+on a Russian keyboard, in Latin letters, or with the other language's
+spelling of a name. Query-time boosts decide how much each field counts, so
+they can be tuned without reindexing.
+"""
+
+from __future__ import annotations
+
+from whoosh.fields import ID, STORED, TEXT, Schema
+
+from analyzers.chains import folded_analyzer, language_analyzer
+
+#: Languages that have their own text fields; "other" goes to the Russian ones.
+TEXT_LANGS = ("kk", "ru")
+SCHEMA_VERSION = 1
+
+
+def text_fields_for(lang: str) -> tuple[str, str]:
+    """The (title, body) field names that hold a document of this language."""
+    code = lang if lang in TEXT_LANGS else "ru"
+    return f"title_{code}", f"body_{code}"
+
+
+def build_schema() -> Schema:
+    """A fresh schema instance (Whoosh pickles it into the index)."""
+    fields: dict[str, object] = {
+        "id": ID(stored=True, unique=True, sortable=True),
+        "hash": ID(stored=True, sortable=True),
+        "lang": ID(stored=True, sortable=True),
+        "date": ID(stored=True, sortable=True),
+        "path": STORED(),
+        "title": STORED(),
+        "body": STORED(),
+        "fold": TEXT(analyzer=folded_analyzer(), phrase=False),
+    }
+    for lang in TEXT_LANGS:
+        analyzer = language_analyzer(lang)
+        fields[f"title_{lang}"] = TEXT(analyzer=analyzer, phrase=True)
+        fields[f"body_{lang}"] = TEXT(analyzer=analyzer, phrase=True)
+    return Schema(**fields)

@@ -1,0 +1,49 @@
+"""The search service: a Flask app serving the JSON API and the search page."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response
+
+from searchsvc.config import Config, ConfigError
+
+__all__ = ["create_app", "Config", "ConfigError"]
+__version__ = "0.1.0"
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(config: Config | None = None, **overrides: Any) -> Flask:
+    """App factory. Without ``config``, reads ``SEARCH_INDEX_DIR`` etc. from the environment."""
+    from searchsvc import api, errors, pages
+    from searchsvc.index_access import IndexAccess
+    from searchsvc.openapi import build_spec
+
+    cfg = config or Config.from_env()
+    app = Flask(__name__)
+    app.config.update(SEARCH=cfg, JSON_SORT_KEYS=False, **overrides)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["search_access"] = IndexAccess(cfg.index_dir)
+    app.extensions["openapi"] = build_spec(__version__)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    errors.register(app)
+
+    @app.after_request
+    def _headers(resp: Response) -> Response:
+        for key, value in SECURITY_HEADERS.items():
+            resp.headers.setdefault(key, value)
+        return resp
+
+    logging.getLogger("searchsvc").setLevel(logging.INFO)
+    return app

@@ -1,0 +1,127 @@
+"""The JSON API blueprint: search, documents, health, OpenAPI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from marshmallow import ValidationError
+
+from indexer.corpus import DOC_ID_RE
+from indexer.store import IndexMissing
+from searchsvc.errors import error_response
+from searchsvc.index_access import IndexAccess
+from searchsvc.schemas import DocumentSchema, HealthSchema, SearchArgs, SearchResponse
+from searchsvc.search import SearchRequest, SearchResult, run_search
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+_search_args = SearchArgs()
+_search_out = SearchResponse()
+_doc_out = DocumentSchema()
+_health_out = HealthSchema()
+
+
+def access() -> IndexAccess:
+    return current_app.extensions["search_access"]
+
+
+def query_args() -> dict[str, Any]:
+    """Query string as a dict: repeated ``lang`` kept as a list, others single."""
+    out: dict[str, Any] = {}
+    for key, values in request.args.lists():
+        out[key] = values if key == "lang" else values[-1]
+    return out
+
+
+def parse_search_args(raw: dict[str, Any]) -> SearchRequest:
+    """Validate query-string parameters into a :class:`SearchRequest`."""
+    data = _search_args.load(raw)
+    return SearchRequest(
+        q=data["q"],
+        langs=tuple(dict.fromkeys(data["lang"])),
+        date_from=data["date_from"].isoformat() if data["date_from"] else None,
+        date_to=data["date_to"].isoformat() if data["date_to"] else None,
+        sort=data["sort"],
+        page=data["page"],
+        per_page=data["per_page"],
+        time_budget=current_app.config["SEARCH"].time_budget,
+    )
+
+
+def result_json(result: SearchResult) -> dict[str, Any]:
+    payload = {
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+        "took_ms": result.took_ms,
+        "partial": result.partial,
+        "hits": [vars(h) for h in result.hits],
+        "facets": result.facets,
+    }
+    return _search_out.dump(payload)
+
+
+@bp.get("/search")
+def search() -> Response:
+    try:
+        req = parse_search_args(query_args())
+    except ValidationError as exc:
+        return error_response(400, "invalid parameters", _flatten(exc.messages))
+    return jsonify(result_json(run_search(access(), req)))
+
+
+def _flatten(messages: Any) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in (messages.items() if isinstance(messages, dict) else [("_schema", messages)]):
+        if isinstance(value, dict):
+            value = [m for v in value.values() for m in (v if isinstance(v, list) else [v])]
+        out[str(key)] = [str(v) for v in (value if isinstance(value, list) else [value])]
+    return out
+
+
+def find_document(doc_id: str) -> dict[str, Any] | None:
+    """Stored fields of a document by id, or None (also for ids that cannot exist)."""
+    if not DOC_ID_RE.match(doc_id):
+        return None
+    searcher, _ = access().searcher()
+    return searcher.document(id=doc_id)
+
+
+@bp.get("/documents/<path:doc_id>")
+def document(doc_id: str) -> Response:
+    doc = find_document(doc_id)
+    if doc is None:
+        return error_response(404, f"no document with id {doc_id!r}")
+    return jsonify(_doc_out.dump(doc))
+
+
+@bp.get("/health")
+def health() -> Response:
+    acc = access()
+    try:
+        searcher, _ = acc.searcher()
+    except (IndexMissing, OSError, ValueError) as exc:
+        body = {"status": "degraded", "documents": 0, "generation": None, "last_update": None, "reason": str(exc)}
+        resp = jsonify(_health_out.dump(body))
+        resp.status_code = 503
+        return resp
+    gen = acc.generation()
+    committed = None
+    if gen:
+        mtime = os.stat(acc.index_dir / gen).st_mtime
+        committed = dt.datetime.fromtimestamp(mtime, dt.UTC).isoformat(timespec="seconds")
+    body = {"status": "ok", "documents": searcher.doc_count(), "generation": gen, "last_update": committed, "reason": None}
+    return jsonify(_health_out.dump(body))
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(current_app.extensions["openapi"])
+
+
+@bp.route("/<path:_rest>")
+def not_found(_rest: str) -> Response:
+    return error_response(404, "no such endpoint")

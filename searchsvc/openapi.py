@@ -1,0 +1,65 @@
+"""The OpenAPI 3 document, generated from the marshmallow schemas (apispec)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from searchsvc import schemas
+
+_ERRORS = {
+    "400": {"description": "Invalid parameter; `error.fields` names each field and its problem.", "content": {"application/json": {"schema": "Error"}}},
+}
+
+
+def build_spec(version: str) -> dict[str, Any]:
+    spec = APISpec(
+        title="Kazakh/Russian news search",
+        version=version,
+        openapi_version="3.0.3",
+        info={"description": "Full-text search over Kazakh and Russian news, with stemming for both languages, folded spellings, language and month facets."},
+        plugins=[MarshmallowPlugin()],
+    )
+    for name, schema in [
+        ("SearchResponse", schemas.SearchResponse),
+        ("Document", schemas.DocumentSchema),
+        ("Health", schemas.HealthSchema),
+        ("Error", schemas.ErrorSchema),
+    ]:
+        spec.components.schema(name, schema=schema)
+    not_found = {"description": "Not found", "content": {"application/json": {"schema": "Error"}}}
+    spec.path(
+        path="/api/search",
+        operations={
+            "get": {
+                "summary": "Search articles",
+                "parameters": [{"in": "query", "schema": schemas.SearchArgs}],
+                "responses": {"200": {"description": "Ranked hits with snippets and facets", "content": {"application/json": {"schema": "SearchResponse"}}}, **_ERRORS},
+            }
+        },
+    )
+    spec.path(
+        path="/api/documents/{doc_id}",
+        operations={
+            "get": {
+                "summary": "One article, full text",
+                "parameters": [{"in": "path", "name": "doc_id", "required": True, "schema": {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$"}}],
+                "responses": {"200": {"description": "The article", "content": {"application/json": {"schema": "Document"}}}, "404": not_found},
+            }
+        },
+    )
+    spec.path(
+        path="/api/health",
+        operations={
+            "get": {
+                "summary": "Index status",
+                "responses": {
+                    "200": {"description": "Serving", "content": {"application/json": {"schema": "Health"}}},
+                    "503": {"description": "Degraded", "content": {"application/json": {"schema": "Health"}}},
+                },
+            }
+        },
+    )
+    return spec.to_dict()

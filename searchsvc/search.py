@@ -1,0 +1,162 @@
+"""Running a search: matches, facets, the requested page, snippets.
+
+Facets follow faceted-search convention: each facet is counted over the
+query's matches with every *other* filter applied, so ticking "kk" still
+shows how many Russian matches there are, and the month histogram shows the
+months outside the chosen dates. Counting uses the per-generation
+:class:`DocTable`, not Whoosh's ``groupedby`` (which scores every match).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.searching import Searcher
+
+from searchsvc.highlight import MarkTerms, mark, snippet
+from searchsvc.index_access import DocTable, IndexAccess
+from searchsvc.querybuild import Built, QueryBuilder
+from searchsvc.querylang import parse
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A validated search request (see ``searchsvc.schemas``)."""
+
+    q: str
+    langs: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+    time_budget: float = 2.0
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    title_html: str
+    date: str
+    lang: str
+    score: float
+    snippet: str
+
+
+@dataclass
+class SearchResult:
+    total: int
+    page: int
+    per_page: int
+    took_ms: float
+    hits: list[Hit]
+    facets: dict[str, list[dict[str, object]]]
+    partial: bool = False
+    terms: MarkTerms | None = field(default=None, repr=False)
+
+
+def _day(date: str | None, default: int) -> int:
+    return int(date.replace("-", "")) if date else default
+
+
+def count_facets(
+    docnums: list[int], table: DocTable, req: SearchRequest
+) -> tuple[set[int], Counter[str], Counter[str]]:
+    """The filtered match set, and the two facets with the other filter applied."""
+    lo, hi = _day(req.date_from, 0), _day(req.date_to, 99999999)
+    wanted = {i for i, code in enumerate(table.langs) if code in req.langs} if req.langs else None
+    lang_arr, day_arr = table.lang, table.day
+    by_lang: Counter[int] = Counter()
+    by_month: Counter[int] = Counter()
+    allowed: set[int] = set()
+    for d in docnums:
+        code, day = lang_arr[d], day_arr[d]
+        in_dates = lo <= day <= hi
+        in_langs = wanted is None or code in wanted
+        if in_dates:
+            by_lang[code] += 1
+        if in_langs:
+            by_month[day // 100] += 1
+            if in_dates:
+                allowed.add(d)
+    langs = Counter({table.langs[c]: n for c, n in by_lang.items()})
+    months = Counter({f"{m // 100:04d}-{m % 100:02d}": n for m, n in by_month.items()})
+    return allowed, langs, months
+
+
+def _facet_list(counts: Counter[str], by_value: bool = False) -> list[dict[str, object]]:
+    items = sorted(counts.items()) if by_value else sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [{"value": v, "count": n} for v, n in items]
+
+
+def _empty(req: SearchRequest, started: float) -> SearchResult:
+    took = (time.perf_counter() - started) * 1000
+    return SearchResult(0, req.page, req.per_page, round(took, 2), [], {"lang": [], "date": []})
+
+
+def run_search(access: IndexAccess, req: SearchRequest) -> SearchResult:
+    """Execute a search request against the current index generation."""
+    started = time.perf_counter()
+    searcher, table = access.searcher()
+    built = QueryBuilder(searcher.reader(), access.ranking).build(parse(req.q))
+    if built is None:
+        return _empty(req, started)
+    docnums = list(built.query.docs(searcher))
+    allowed, langs, months = count_facets(docnums, table, req)
+    filtered = bool(req.langs or req.date_from or req.date_to)
+    hits, partial = _page(searcher, built, req, allowed if filtered else None)
+    terms = _mark_terms(built)
+    took = (time.perf_counter() - started) * 1000
+    return SearchResult(
+        total=len(allowed),
+        page=req.page,
+        per_page=req.per_page,
+        took_ms=round(took, 2),
+        hits=[_hit(searcher, docnum, score, terms) for docnum, score in hits],
+        facets={"lang": _facet_list(langs), "date": _facet_list(months, by_value=True)},
+        partial=partial,
+        terms=terms,
+    )
+
+
+def _page(searcher: Searcher, built: Built, req: SearchRequest, allowed: set[int] | None) -> tuple[list[tuple[int, float]], bool]:
+    """The requested page of (docnum, score), and whether time ran out."""
+    s = searcher
+    limit = req.page * req.per_page
+    sortedby = "date" if req.sort == "date" else None
+    collector = s.collector(limit=limit, sortedby=sortedby, reverse=sortedby is not None, filter=allowed)
+    timed = TimeLimitCollector(collector, timelimit=req.time_budget, use_alarm=False)
+    partial = False
+    try:
+        s.search_with_collector(built.query, timed)
+    except TimeLimit:
+        partial = True
+    results = timed.results()
+    start = (req.page - 1) * req.per_page
+    return [(hit.docnum, float(hit.score or 0.0)) for hit in results[start:limit]], partial
+
+
+def _mark_terms(built: Built) -> MarkTerms:
+    return MarkTerms(
+        stems={k: frozenset(v) for k, v in built.stems.items()},
+        folded=frozenset(built.folded),
+        prefixes=frozenset(built.prefixes),
+    )
+
+
+def _hit(searcher: Searcher, docnum: int, score: float, terms: MarkTerms) -> Hit:
+    doc = searcher.stored_fields(docnum)
+    lang = doc["lang"]
+    return Hit(
+        id=doc["id"],
+        title=doc["title"],
+        title_html=mark(doc["title"], terms, lang),
+        date=doc["date"],
+        lang=lang,
+        score=round(score, 4),
+        snippet=snippet(doc["body"], terms, lang),
+    )
