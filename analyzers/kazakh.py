@@ -162,16 +162,18 @@ _SUFFIXES: dict[str, list[_Entry]] = {
                  _pair("айын", "ейін", "C"), _pair("айық", "ейік", "C"),
                  _pair("йық", "йік", "V"), _pair("ыңдар", "іңдер", "C"),
                  _pair("ңдар", "ңдер", "V"), _pair("ыңыз", "іңіз", "C"),
-                 _pair("ңыз", "ңіз", "V"), _pair("шы", "ші", "")),
+                 _pair("ңыз", "ңіз", "V")),
     "galy": _slot(_pair("ғалы", "гелі", _VOICED), _pair("қалы", "келі", "T"),
                   _pair("ғанша", "генше", _VOICED), _pair("қанша", "кенше", "T")),
     "vnoun": _slot(_pair("ған", "ген", _VOICED), _pair("қан", "кен", "T"),
                    [("у", "", None)],
-                   _pair("мақ", "мек", "VRL"), _pair("бақ", "бек", "NZ"),
-                   _pair("пақ", "пек", "T"),
                    _pair("мас", "мес", "VRL"), _pair("бас", "бес", "NZ"),
-                   _pair("пас", "пес", "T"),
-                   _pair("ар", "ер", "C"), [("р", "V", None)]),
+                   _pair("пас", "пес", "T")),
+    # -мақ/-мек "to do; is going to" ends a word or takes a person ending
+    # (бармақпын); it is not declined, so аймақтарында is not ай+мақ+...
+    "maq": _slot(_pair("мақ", "мек", "VRL"), _pair("бақ", "бек", "NZ"),
+                 _pair("пақ", "пек", "T"), _pair("мақшы", "мекші", "VRL"),
+                 _pair("бақшы", "бекші", "NZ"), _pair("пақшы", "пекші", "T")),
     "neg": _slot(_pair("ма", "ме", "VRL"), _pair("ба", "бе", "NZ"),
                  _pair("па", "пе", "T")),
     "voice": _slot(_pair("ыл", "іл", "C"), [("л", "V", None)],
@@ -195,7 +197,7 @@ _INNER: dict[str, tuple[str, ...]] = {
     "dagy": ("", "poss", "pl", "vnoun", "tyn"),
     "ki": ("", "poss", "pl"),
     "sim": ("", "case", "poss", "pl", "vnoun", "tyn", "dagy"),
-    "npred": ("", "case", "poss", "pl", "vnoun", "tyn", "dagy"),
+    "npred": ("", "case", "poss", "pl", "vnoun", "tyn", "dagy", "maq"),
     "pperson": ("past", "cond"),
     "past": ("",) + _VERB_BASE,
     "cond": ("",) + _VERB_BASE,
@@ -206,12 +208,13 @@ _INNER: dict[str, tuple[str, ...]] = {
     "imp": ("",) + _VERB_BASE,
     "galy": ("",) + _VERB_BASE,
     "vnoun": ("",) + _VERB_BASE,
+    "maq": ("",) + _VERB_BASE,
     "neg": ("", "voice"),
     "voice": ("",),
 }
 
 _VERBAL = frozenset({"pperson", "past", "cond", "prespers", "pres", "tyn", "conv",
-                     "imp", "galy", "vnoun", "neg", "voice"})
+                     "imp", "galy", "vnoun", "maq", "neg", "voice"})
 
 #: Slots allowed at the very end of a word.
 _OUTER: tuple[str, ...] = tuple(_SUFFIXES)
@@ -237,13 +240,35 @@ def _has_vowel(s: str) -> bool:
 
 
 #: Suffixes that only verbs take; a stem seen with them is a verb stem.
-_STRONG_VERBAL = frozenset({"tyn", "galy", "conv", "prespers", "pperson", "imp"})
-_STRONG_VNOUN = frozenset({"ған", "ген", "қан", "кен", "мақ", "мек", "бақ", "бек",
-                           "пақ", "пек"})
+_STRONG_VERBAL = frozenset({"tyn", "galy", "conv", "prespers", "pperson", "imp",
+                            "maq"})
+_STRONG_VNOUN = frozenset({"ған", "ген", "қан", "кен", "у"})
 
-#: A parse: (stem, number of suffixes, kind) with kind 0 = nominal suffixes
-#: only, 1 = some verbal suffix, 2 = a suffix only verbs take.
-Parse = tuple[str, int, int]
+#: A parse: (stem, number of suffixes, kind, voice) with kind 0 = nominal
+#: suffixes only, 1 = some verbal suffix, 2 = a suffix only verbs take; voice
+#: is True when a passive/reflexive suffix was removed.
+Parse = tuple[str, int, int, bool]
+
+#: Two-letter roots that begin with a consonant.  Native two-letter roots are
+#: nearly all vowel+consonant (ал, ел, үй, ат); consonant+vowel ones are few
+#: and closed: де "say", же "eat", жу "wash", ки "wear", қу "chase",
+#: ту "be born", су "water", те "kick".
+_CV_ROOTS = frozenset({"де", "же", "жу", "ки", "қу", "ту", "су", "те"})
+
+#: Possessive endings that start with a vowel; before them a high vowel in
+#: the last syllable may drop (халық -> халқы, орын -> орны, ауыз -> аузы).
+_VOWEL_POSS = frozenset({"ы", "і", "ым", "ім", "ың", "ің", "ыңыз", "іңіз",
+                         "ымыз", "іміз", "ыңдар", "іңдер", "ыңыздар", "іңіздер"})
+_DROP_FINAL = frozenset("қкнзлрмғг")
+
+
+def _stem_ok(base: str) -> bool:
+    """Minimum stem: two letters with a vowel; CV roots only from a closed list."""
+    if len(base) < _MIN_STEM or not _has_vowel(base):
+        return False
+    if len(base) == 2 and base[0] not in _VOWELS and base not in _CV_ROOTS:
+        return False
+    return True
 
 
 def _parses(word: str) -> set[Parse]:
@@ -251,9 +276,9 @@ def _parses(word: str) -> set[Parse]:
     out: set[Parse] = set()
 
     def walk(rest: str, slots: tuple[str, ...], depth: int, kind: int,
-             need: str | None) -> None:
+             voice: bool, need: str | None) -> None:
         if "" in slots and need is None:
-            out.add((rest, depth, kind))
+            out.add((rest, depth, kind, voice))
         for slot in slots:
             if not slot:
                 continue
@@ -262,7 +287,7 @@ def _parses(word: str) -> set[Parse]:
                 if not rest.endswith(form):
                     continue
                 base = rest[: len(rest) - len(form)]
-                if len(base) < _MIN_STEM or not _has_vowel(base):
+                if not _stem_ok(base):
                     continue
                 if need == "P3" and not (slot == "poss" and form in _POSS3):
                     continue
@@ -280,14 +305,22 @@ def _parses(word: str) -> set[Parse]:
                     k = 2
                 elif slot in _VERBAL and k == 0:
                     k = 1
-                walk(base, inner, depth + 1, k, need_next)
+                v = voice or slot == "voice"
+                walk(base, inner, depth + 1, k, v, need_next)
+                if (slot == "poss" and form in _VOWEL_POSS and len(base) >= 3
+                        and base[-1] in _DROP_FINAL
+                        and (base[-2] not in _VOWELS or base[-2] == "у")
+                        and base[-3] in _VOWELS):
+                    # халқы -> халық: put back the dropped high vowel.
+                    hv = "і" if _harmony(base) == "f" else "ы"
+                    walk(base[:-1] + hv + base[-1], inner, depth + 1, k, v, need_next)
                 # оқы+й+ды is spelt оқиды: the present -й hides in и.
                 if slot in ("prespers", "tyn") and base.endswith("и") and len(base) > 2:
                     hb = _harmony(base[:-1])
                     restored = base[:-1] + ("і" if hb == "f" else "ы")
-                    walk(restored, ("", "neg", "voice"), depth + 2, 2, None)
+                    walk(restored, ("", "neg", "voice"), depth + 2, 2, v, None)
 
-    walk(word, _OUTER + ("",), 0, 0, None)
+    walk(word, _OUTER + ("",), 0, 0, False, None)
     return out
 
 
@@ -298,13 +331,17 @@ def _parses(word: str) -> set[Parse]:
 _FINAL_DEVOICE = str.maketrans({"б": "п", "г": "к", "ғ": "қ"})
 
 
-def _canonical(s: str) -> str:
-    """Undo the consonant alternation at the end of a stem.
+def _canonical(s: str, kind: int = 0) -> str:
+    """Put a stem in the shape shared by all forms of its word.
 
-    Kazakh voices a final п/к/қ before a vowel (кітап -> кітабы, достық ->
-    достығы).  The bare word and the inflected one must give the same index
-    term, so a final б/г/ғ is always mapped back to п/к/қ.
+    * Kazakh voices a final п/к/қ before a vowel (кітап -> кітабы, достық ->
+      достығы).  The bare word and the inflected one must give the same index
+      term, so a final б/г/ғ is always mapped back to п/к/қ.
+    * A verb stem in consonant + ы/і loses that vowel before -у and -ып
+      (оқы -> оқу, оқып), so verb stems are kept without it.
     """
+    if kind and len(s) >= 3 and s[-1] in "ыі" and s[-2] not in _VOWELS:
+        s = s[:-1]
     if s and s[-1] in "бгғ":
         s = s[:-1] + s[-1].translate(_FINAL_DEVOICE)
     return s
@@ -313,35 +350,67 @@ def _canonical(s: str) -> str:
 def _attested(p: Parse) -> bool:
     """Is the parse's stem known from the corpus lexicon as that kind of stem?
 
-    A noun stem should occur as a word of its own (or carry several nominal
-    endings in the corpus); a verb stem should be seen with several endings
-    only verbs take.  This is what stops ``білім`` (knowledge) from being read
-    as ``біл`` (know) + 1sg possessive.
+    A noun stem must occur as a word of its own, and must not be mostly a
+    verb (this stops ``шешім`` "decision" being read as ``шеш`` "solve" + 1sg
+    possessive).  A verb stem must be seen with several endings only verbs
+    take; if a passive was removed, with several such endings *without* the
+    passive, so ``әкел``-ді stays apart from ``әке`` "father".
     """
-    s, depth, kind = p
+    s, depth, kind, voice = p
     if depth == 0:
         return True
-    bare, verbal, nominal = LEXICON.get(s, (0, 0, 0))
+    bare, verbal, verbal_nv, _nominal = LEXICON.get(_canonical(s, kind), (0, 0, 0, 0))
     if kind == 0:
-        return bare >= 1 or nominal >= 3
-    return bare >= 1 or verbal >= 2
+        return bare >= 1 and not (verbal >= 3 and verbal > 2 * bare)
+    if voice:
+        return verbal_nv >= 2
+    return verbal >= 2
+
+
+#: A shorter candidate must have at least this share of the support of the
+#: longer one it replaces (see :func:`_choose`).  Parses that only use
+#: ambiguous verb endings (converb -а/-е, past -ды, gerund -у) must be backed
+#: at least as well: қала "city" is not қал "stay" + converb -а.
+_SUPPORT_RATIO = 0.5
+_WEAK_RATIO = 1.0
+
+
+def _support(p: Parse) -> int:
+    """How many corpus word types back ``p`` as a stem of its kind."""
+    s, _depth, kind, voice = p
+    bare, verbal, verbal_nv, nominal = LEXICON.get(_canonical(s, kind), (0, 0, 0, 0))
+    if kind == 0:
+        return nominal + (1 if bare else 0)
+    return verbal_nv if voice else verbal
 
 
 def _choose(word: str, parses: set[Parse]) -> str:
-    """Pick the stem among the parses.
+    """Pick the canonical stem among the parses.
 
-    Prefer the shortest attested stem (the most inflection removed); for
-    words whose every candidate is unknown, fall back to the deepest parse
+    Walk the attested candidates from the longest (the word itself) to the
+    shortest, and move to a shorter one only when the corpus backs it about
+    as well as the current one.  A genuine stem is backed by every form of
+    its paradigm, so it never has less support than its inflected forms;
+    a spurious one (кіта+п for кітап, ад+а+м for адам) has almost none.
+    Words whose every candidate is unknown fall back to the deepest parse
     that leaves at least three letters.
     """
     good = [p for p in parses if _attested(p)]
     if len(good) > 1 or word in LEXICON:
-        best = min(good, key=lambda p: (len(p[0]), -p[2]))
-        return best[0]
+        good.sort(key=lambda p: (-len(p[0]), p[1]))
+        best = good[0]
+        best_support = _support(best)
+        for p in good[1:]:
+            sup = _support(p)
+            ratio = _WEAK_RATIO if p[2] == 1 else _SUPPORT_RATIO
+            if sup > ratio * best_support or (sup == best_support and p[2] != 1):
+                best, best_support = p, max(sup, best_support)
+        return _canonical(best[0], best[2])
     fallback = [p for p in parses if len(p[0]) >= 3]
     if not fallback:
-        return word
-    return max(fallback, key=lambda p: (p[1], -len(p[0])))[0]
+        return _canonical(word)
+    best = max(fallback, key=lambda p: (p[1], -len(p[0])))
+    return _canonical(best[0], best[2])
 
 
 @functools.lru_cache(maxsize=1 << 20)
@@ -352,8 +421,7 @@ def _stem_cached(word: str) -> str:
         return word
     if len(word) <= 2:
         return word
-    stem_ = _choose(word, _parses(word))
-    return _canonical(stem_) or word
+    return _choose(word, _parses(word)) or word
 
 
 def stem(word: str) -> str:

@@ -38,7 +38,7 @@ for _lemma, _forms in (
     ("бұл", "бұл бұның мұның бұған мұған бұны мұны бұнда мұнда бұдан мұнан "
             "бұдан бұнымен мұнымен бұлар бұлардың бұларға бұларды бұларда "
             "бұлардан бұлармен мұндай бұндай мұнша бұнша"),
-    ("сол", "сол соның соған соны сонда содан сонан сонымен соныменен солар "
+    ("сол", "сол соның соған соны содан сонан сонымен соныменен солар "
             "солардың соларға соларды соларда солардан солармен солай сонша"),
     ("осы", "осы осының осыған осыны осында осыдан осынан осымен осылар "
             "осылардың осыларға осыларды осыларда осылардан осылай осынша"),
@@ -54,6 +54,15 @@ for _lemma, _forms in (
     ("кім", "кім кімнің кімге кімді кімде кімнен кіммен кімдер"),
 ):
     CLOSED_CLASS.update(_paradigm(_lemma, _forms))
+
+# The four posture verbs (отыр, тұр, жүр, жатыр) are auxiliaries of the
+# progressive and take person endings straight on the stem: тұрмын, отырсыз.
+_BACK_PERSON = ("мын", "сың", "сыз", "мыз", "сыңдар", "сыздар")
+_FRONT_PERSON = ("мін", "сің", "сіз", "міз", "сіңдер", "сіздер")
+for _aux, _ends in (("отыр", _BACK_PERSON), ("тұр", _BACK_PERSON),
+                    ("жатыр", _BACK_PERSON), ("жүр", _FRONT_PERSON)):
+    for _end in _ends:
+        CLOSED_CLASS[_aux + _end] = _aux
 
 # Words that end in something that only looks like a suffix; left as they
 # are.  Postpositions, conjunctions and adverbs frozen from old case forms.
@@ -88,10 +97,10 @@ def _load_words(name: str) -> frozenset[str]:
     )
 
 
-def _load_counts(name: str) -> dict[str, tuple[int, int, int]]:
-    """``word -> (bare, verbal, nominal)`` counts, see build_lexicon.py."""
+def _load_counts(name: str) -> dict[str, tuple[int, int, int, int]]:
+    """``word -> (bare, verbal, verbal_novoice, nominal)``, see build_lexicon.py."""
     path = _DATA / name
-    out: dict[str, tuple[int, int, int]] = {}
+    out: dict[str, tuple[int, int, int, int]] = {}
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
@@ -101,11 +110,11 @@ def _load_counts(name: str) -> dict[str, tuple[int, int, int]]:
             continue
         cols = line.split("\t")
         try:
-            out[cols[0]] = (int(cols[1]), int(cols[2]), int(cols[3]))
+            out[cols[0]] = (int(cols[1]), int(cols[2]), int(cols[3]), int(cols[4]))
         except (IndexError, ValueError):
             continue
     return out
 
 
 STOPWORDS: frozenset[str] = _load_words("kk_stopwords.txt")
-LEXICON: dict[str, tuple[int, int, int]] = _load_counts("kk_lexicon.tsv")
+LEXICON: dict[str, tuple[int, int, int, int]] = _load_counts("kk_lexicon.tsv")

@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.collectors import Collector, TimeLimit, TimeLimitCollector
 from whoosh.searching import Searcher
 
 from searchsvc.highlight import MarkTerms, mark, snippet
@@ -123,13 +123,35 @@ def run_search(access: IndexAccess, req: SearchRequest) -> SearchResult:
     )
 
 
+class BudgetCollector(TimeLimitCollector):
+    """A time budget and a docnum filter in one collecting loop.
+
+    Whoosh's ``TimeLimitCollector`` feeds matches straight to its child's
+    ``collect()``, which bypasses a ``FilterCollector`` underneath it, so the
+    two cannot simply be stacked. ``use_alarm=False``: no SIGALRM in threaded
+    workers.
+    """
+
+    def __init__(self, child: Collector, timelimit: float, allow: set[int] | None) -> None:
+        super().__init__(child, timelimit, use_alarm=False)
+        self.allow = allow
+
+    def collect_matches(self) -> None:
+        child, allow, offset = self.child, self.allow, self.child.offset
+        for sub_docnum in child.matches():
+            if self.timedout:
+                raise TimeLimit
+            if allow is None or offset + sub_docnum in allow:
+                child.collect(sub_docnum)
+
+
 def _page(searcher: Searcher, built: Built, req: SearchRequest, allowed: set[int] | None) -> tuple[list[tuple[int, float]], bool]:
     """The requested page of (docnum, score), and whether time ran out."""
     s = searcher
     limit = req.page * req.per_page
     sortedby = "date" if req.sort == "date" else None
-    collector = s.collector(limit=limit, sortedby=sortedby, reverse=sortedby is not None, filter=allowed)
-    timed = TimeLimitCollector(collector, timelimit=req.time_budget, use_alarm=False)
+    collector = s.collector(limit=limit, sortedby=sortedby, reverse=sortedby is not None)
+    timed = BudgetCollector(collector, req.time_budget, allowed)
     partial = False
     try:
         s.search_with_collector(built.query, timed)
@@ -137,7 +159,8 @@ def _page(searcher: Searcher, built: Built, req: SearchRequest, allowed: set[int
         partial = True
     results = timed.results()
     start = (req.page - 1) * req.per_page
-    return [(hit.docnum, float(hit.score or 0.0)) for hit in results[start:limit]], partial
+    # Sorted by date, Whoosh reports the sort key as the score; relevance is not computed.
+    return [(hit.docnum, float(hit.score or 0.0) if sortedby is None else 0.0) for hit in results[start:limit]], partial
 
 
 def _mark_terms(built: Built) -> MarkTerms:

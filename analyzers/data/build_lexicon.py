@@ -10,10 +10,11 @@ Sources (only word counts are kept, no text):
   * corpus/kk/news_undated.jsonl.gz — kaz.tengrinews.kz lead excerpts
     (publisher's copyright; used here only as word-frequency counts).
 
-Output ``kk_lexicon.tsv``: ``word<TAB>bare<TAB>verbal<TAB>nominal`` where
+Output ``kk_lexicon.tsv``: ``word<TAB>bare<TAB>verbal<TAB>verbal_nv<TAB>nominal`` where
   bare    = corpus frequency of the word standing alone,
   verbal  = number of distinct corpus word types that parse to it through a
             suffix only verbs take (-ған, -ып, -атын, -ады/-еді + person ...),
+  verbal_nv = the same, counting only parses that removed no passive,
   nominal = number of distinct corpus word types that parse to it through
             nominal suffixes only (plural, possessive, case ...).
 Only rows with a non-zero count in some column are written.
@@ -55,24 +56,36 @@ def main() -> int:
 
     counts = corpus_counts(a.shared)
     verbal: collections.Counter[str] = collections.Counter()
+    verbal_nv: collections.Counter[str] = collections.Counter()
     nominal: collections.Counter[str] = collections.Counter()
     for word in counts:
         if len(word) > 40:
             continue
-        vs, ns = set(), set()
-        for s, depth, kind in kazakh._parses(word):
+        vs, vnv, ns = set(), set(), set()
+        for s, depth, kind, voice in kazakh._parses(word):
             if depth == 0:
                 continue
-            (vs if kind == 2 else ns if kind == 0 else set()).add(s)
+            c = kazakh._canonical(s, kind)
+            if kind == 2:
+                vs.add(c)
+                if not voice:
+                    vnv.add(c)
+            elif kind == 0:
+                ns.add(c)
         verbal.update(vs)
+        verbal_nv.update(vnv)
         nominal.update(ns)
-    keys = sorted(set(counts) | set(verbal) | set(nominal))
+    bare: collections.Counter[str] = collections.Counter()
+    for w, c in counts.items():
+        bare[kazakh._canonical(w)] += c
+    keys = sorted(set(bare) | set(verbal) | set(nominal))
     with open(HERE / "kk_lexicon.tsv", "w", encoding="utf-8") as out:
         out.write("# word\tbare\tverbal\tnominal  (built by build_lexicon.py)\n")
         for k in keys:
-            b, v, n = counts.get(k, 0), verbal.get(k, 0), nominal.get(k, 0)
+            b, v, n = bare.get(k, 0), verbal.get(k, 0), nominal.get(k, 0)
+            vn = verbal_nv.get(k, 0)
             if b or v >= 2 or n >= 2:
-                out.write(f"{k}\t{b}\t{v}\t{n}\n")
+                out.write(f"{k}\t{b}\t{v}\t{vn}\t{n}\n")
     print(f"{len(counts)} corpus types, {sum(counts.values())} tokens -> "
           f"{HERE / 'kk_lexicon.tsv'}")
     return 0
