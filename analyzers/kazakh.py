@@ -239,6 +239,19 @@ def _has_vowel(s: str) -> bool:
     return any(ch in _VOWELS for ch in s)
 
 
+def _index_by_last_letter() -> dict[str, dict[str, list[_Entry]]]:
+    """slot -> last letter -> entries, so a parse step tries only suffixes that fit."""
+    out: dict[str, dict[str, list[_Entry]]] = {}
+    for slot, entries in _SUFFIXES.items():
+        by: dict[str, list[_Entry]] = {}
+        for e in entries:
+            by.setdefault(e[0][-1], []).append(e)
+        out[slot] = by
+    return out
+
+
+_BY_LAST = _index_by_last_letter()
+
 #: Suffixes that only verbs take; a stem seen with them is a verb stem.
 _STRONG_VERBAL = frozenset({"tyn", "galy", "conv", "prespers", "pperson", "imp",
                             "maq"})
@@ -283,7 +296,7 @@ def _parses(word: str) -> set[Parse]:
             if not slot:
                 continue
             inner = _INNER[slot]
-            for form, cls_set, need_next in _SUFFIXES[slot]:
+            for form, cls_set, need_next in _BY_LAST[slot].get(rest[-1], ()):
                 if not rest.endswith(form):
                     continue
                 base = rest[: len(rest) - len(form)]
@@ -301,7 +314,10 @@ def _parses(word: str) -> set[Parse]:
                     if sh and bh and sh != bh:
                         continue
                 k = kind
-                if slot in _STRONG_VERBAL or (slot == "vnoun" and form in _STRONG_VNOUN):
+                # past 1pl -дық/-тік is spelt like the derivational -лық/-тік
+                # (мемлекеттік), so it is no proof of a verb stem.
+                if ((slot in _STRONG_VERBAL and form not in ("қ", "к"))
+                        or (slot == "vnoun" and form in _STRONG_VNOUN)):
                     k = 2
                 elif slot in _VERBAL and k == 0:
                     k = 1

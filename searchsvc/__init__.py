@@ -31,8 +31,9 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
     cfg = config or Config.from_env()
     app = Flask(__name__)
-    app.config.update(SEARCH=cfg, JSON_SORT_KEYS=False, **overrides)
+    app.config.update(SEARCH=cfg, **overrides)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["search_access"] = IndexAccess(cfg.index_dir)
     app.extensions["openapi"] = build_spec(__version__)
     app.register_blueprint(api.bp)

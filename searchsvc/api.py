@@ -13,8 +13,10 @@ from indexer.corpus import DOC_ID_RE
 from indexer.store import IndexMissing
 from searchsvc.errors import error_response
 from searchsvc.index_access import IndexAccess
-from searchsvc.schemas import DocumentSchema, HealthSchema, SearchArgs, SearchResponse
+from searchsvc.related import find_related
+from searchsvc.schemas import DocumentSchema, HealthSchema, RelatedSchema, SearchArgs, SearchResponse, SuggestArgs, SuggestResponse
 from searchsvc.search import SearchRequest, SearchResult, run_search
+from searchsvc.suggest import suggest as complete
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -22,6 +24,9 @@ _search_args = SearchArgs()
 _search_out = SearchResponse()
 _doc_out = DocumentSchema()
 _health_out = HealthSchema()
+_suggest_args = SuggestArgs()
+_suggest_out = SuggestResponse()
+_related_out = RelatedSchema(many=True)
 
 
 def access() -> IndexAccess:
@@ -96,6 +101,23 @@ def document(doc_id: str) -> Response:
     if doc is None:
         return error_response(404, f"no document with id {doc_id!r}")
     return jsonify(_doc_out.dump(doc))
+
+
+@bp.get("/documents/<path:doc_id>/related")
+def related(doc_id: str) -> Response:
+    found = find_related(access(), doc_id) if DOC_ID_RE.match(doc_id) else None
+    if found is None:
+        return error_response(404, f"no document with id {doc_id!r}")
+    return jsonify(_related_out.dump([vars(r) for r in found]))
+
+
+@bp.get("/suggest")
+def suggest() -> Response:
+    try:
+        args = _suggest_args.load(request.args.to_dict())
+    except ValidationError as exc:
+        return error_response(400, "invalid parameters", _flatten(exc.messages))
+    return jsonify(_suggest_out.dump({"q": args["q"], "suggestions": complete(access(), args["q"], args["limit"])}))
 
 
 @bp.get("/health")

@@ -27,6 +27,8 @@ def build_spec(version: str) -> dict[str, Any]:
         ("Document", schemas.DocumentSchema),
         ("Health", schemas.HealthSchema),
         ("Error", schemas.ErrorSchema),
+        ("Suggestions", schemas.SuggestResponse),
+        ("Related", schemas.RelatedSchema),
     ]:
         spec.components.schema(name, schema=schema)
     not_found = {"description": "Not found", "content": {"application/json": {"schema": "Error"}}}
@@ -47,6 +49,30 @@ def build_spec(version: str) -> dict[str, Any]:
                 "summary": "One article, full text",
                 "parameters": [{"in": "path", "name": "doc_id", "required": True, "schema": {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$"}}],
                 "responses": {"200": {"description": "The article", "content": {"application/json": {"schema": "Document"}}}, "404": not_found},
+            }
+        },
+    )
+    spec.path(
+        path="/api/documents/{doc_id}/related",
+        operations={
+            "get": {
+                "summary": "The same story in the other language",
+                "description": "Articles in the other language within a few days that share the document's names and numbers, best first; empty when none is close enough.",
+                "parameters": [{"in": "path", "name": "doc_id", "required": True, "schema": {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$"}}],
+                "responses": {
+                    "200": {"description": "Related articles", "content": {"application/json": {"schema": {"type": "array", "items": "Related"}}}},
+                    "404": not_found,
+                },
+            }
+        },
+    )
+    spec.path(
+        path="/api/suggest",
+        operations={
+            "get": {
+                "summary": "As-you-type completions",
+                "parameters": [{"in": "query", "schema": schemas.SuggestArgs}],
+                "responses": {"200": {"description": "Completions", "content": {"application/json": {"schema": "Suggestions"}}}, **_ERRORS},
             }
         },
     )

@@ -17,8 +17,9 @@ from whoosh.reading import IndexReader
 from analyzers.chains import analyze, folded_analyzer, language_analyzer
 from analyzers.normalize import clean, fold_kazakh, fold_yo
 from analyzers.translit import is_latin_word, latin_to_cyrillic
+from searchsvc.coordination import CoordinatedOr
 from searchsvc.querylang import Clause, ParsedQuery
-from searchsvc.ranking import DEFAULT, Ranking
+from searchsvc.ranking import DEFAULT, QUESTION_WORDS, Ranking
 
 LANGS = ("kk", "ru")
 MAX_PREFIX_TERMS = 64
@@ -75,18 +76,45 @@ class QueryBuilder:
 
     def build(self, parsed: ParsedQuery) -> Built | None:
         """The query, or None when nothing searchable is left (only stop words)."""
-        groups = []
+        plain = [g[0] for g in parsed.groups if len(g) == 1 and _is_plain(g[0])]
+        # Question words ("қашан", "сколько") say what kind of answer is wanted,
+        # not what it is about; they only count when nothing else is left.
+        drop_questions = self.r.question_weight == 0 and any(c.words[0] not in QUESTION_WORDS for c in plain)
+        groups: list[wq.Query] = []
         for group in parsed.groups:
-            subs = [q for q in (self._clause(c, track=True) for c in group) if q is not None]
+            clauses = [c for c in group if not (drop_questions and _is_plain(c) and c.words[0] in QUESTION_WORDS)]
+            subs = [q for q in (self._clause(c, track=True) for c in clauses) if q is not None]
             if subs:
                 groups.append(subs[0] if len(subs) == 1 else wq.Or(subs))
         if not groups:
             return None
-        query: wq.Query = groups[0] if len(groups) == 1 else wq.Or(groups, scale=self.r.coord)
+        bonus = self._proximity(parsed) if len(groups) > 1 else []
+        query: wq.Query
+        if len(groups) == 1 and not bonus:
+            query = groups[0]
+        else:
+            need = max(1, int(self.r.min_match * len(groups) + 1e-9)) if len(groups) >= self.r.min_match_from else 1
+            query = CoordinatedOr(groups, bonus=bonus, coord_power=self.r.coord_power, min_match=need)
         excluded = [q for q in (self._clause(c, track=False, exclude=True) for c in parsed.excluded) if q]
         if excluded:
             query = wq.AndNot(query, wq.Or(excluded))
         return Built(query, self.stems, self.folded, self.prefixes)
+
+    def _proximity(self, parsed: ParsedQuery) -> list[wq.Query]:
+        """Bonus queries for adjacent plain words that stand near each other in a document."""
+        if not self.r.proximity:
+            return []
+        words = [g[0].words[0] for g in parsed.groups if len(g) == 1 and _is_plain(g[0])]
+        out: list[wq.Query] = []
+        for lang in LANGS:
+            stems = [t for w in words for t in word_terms(w).by_lang[lang][:1]]
+            pairs = list(dict.fromkeys(zip(stems, stems[1:])))
+            for a, b in pairs:
+                if a == b:
+                    continue
+                for fname, weight in self._fields(lang, None):
+                    out.append(wq.Phrase(fname, [a, b], slop=self.r.proximity_slop, boost=weight * self.r.proximity))
+        return out
 
     def _clause(self, c: Clause, track: bool, exclude: bool = False) -> wq.Query | None:
         if c.prefix:
@@ -153,3 +181,8 @@ class QueryBuilder:
             if len(out) >= MAX_PREFIX_TERMS:
                 break
         return out
+
+
+def _is_plain(c: Clause) -> bool:
+    """A bare word: no phrase, prefix or field."""
+    return not (c.phrase or c.prefix or c.field) and len(c.words) == 1

@@ -131,3 +131,42 @@ class ErrorBody(Schema):
 
 class ErrorSchema(Schema):
     error = fields.Nested(ErrorBody, required=True)
+
+
+MAX_SUGGEST_CHARS = 100
+MAX_SUGGESTIONS = 20
+
+
+class SuggestArgs(Schema):
+    """Query-string parameters of ``GET /api/suggest``."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    q = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=MAX_SUGGEST_CHARS),
+        metadata={"description": f"What has been typed so far (1–{MAX_SUGGEST_CHARS} characters); its last word is completed."},
+    )
+    limit = fields.Integer(
+        load_default=8,
+        validate=validate.Range(min=1, max=MAX_SUGGESTIONS),
+        metadata={"description": f"At most this many completions, 1–{MAX_SUGGESTIONS}."},
+    )
+
+
+class SuggestResponse(Schema):
+    q = fields.String(required=True)
+    suggestions = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "Whole queries: q with its last word completed from the indexed titles, most frequent first."},
+    )
+
+
+class RelatedSchema(Schema):
+    id = fields.String(required=True)
+    title = fields.String(required=True)
+    date = fields.String(required=True)
+    lang = fields.String(required=True)
+    score = fields.Float(required=True, metadata={"description": "Similarity in [0, 1] (shared names and numbers, title words, days apart)."})
