@@ -30,6 +30,11 @@ def _jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def _key(title: str, body: str) -> str:
+    """Whitespace-insensitive identity of an article (the parser drops blank lines)."""
+    return " ".join(f"{title} {body}".split())
+
+
 def _score(pairs: list[tuple[str, str]]) -> tuple[int, int, Counter]:
     errors = Counter((gold, got) for gold, got in pairs if gold != got)
     return sum(g == p for g, p in pairs), len(pairs), errors
@@ -41,12 +46,12 @@ def main() -> int:
     args = ap.parse_args()
     corpus = args.shared / "corpus"
     bench = _jsonl(corpus / "bench" / "articles.jsonl.gz")
-    label = {(r["title"].strip(), r["body"].strip()): r["lang"] for r in bench}
+    label = {_key(r["title"], r["body"]): r["lang"] for r in bench}
     rows = []
     rows.append(("bench (2,011 articles)", [(r["lang"], detect(r["title"] + "\n" + r["body"])) for r in bench]))
     sample = []
     for art in iter_corpus(corpus / "sample"):
-        gold = label.get((getattr(art, "title", ""), getattr(art, "body", "")))
+        gold = label.get(_key(getattr(art, "title", ""), getattr(art, "body", "")))
         if gold:
             sample.append((gold, art.lang))
     rows.append((f"sample ({len(sample)} labelled files)", sample))

@@ -4,6 +4,7 @@ Layout of an index folder::
 
     INDEX_DIR/CURRENT -> gen-000007    symlink, swapped atomically
     INDEX_DIR/gen-000007/              a complete Whoosh index
+    INDEX_DIR/gen-000006/              the one before, kept a while for readers
     INDEX_DIR/writer.lock              held by the one process that writes
 
 Whoosh writes new segment files and never changes old ones (deletions live in
@@ -12,6 +13,11 @@ current one, takes the writes, and only becomes visible when ``CURRENT`` is
 replaced in one ``rename``. A writer killed at any point leaves ``CURRENT``
 on the last complete generation; the next writer clears the debris
 (whoosh#323: a crash mid-commit can otherwise break the index).
+
+Superseded generations are removed only after :data:`GRACE_SECONDS`, because
+a server thread may have read ``CURRENT`` a moment before it changed and be
+opening the old folder right now; once open, the files are mapped and a
+removal no longer matters. Hard links make the old folders nearly free.
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ log = logging.getLogger(__name__)
 CURRENT = "CURRENT"
 LOCK_FILE = "writer.lock"
 GEN_PREFIX = "gen-"
+#: How long a superseded generation stays on disk for readers that are opening it.
+GRACE_SECONDS = 60.0
 
 
 class IndexMissing(RuntimeError):
@@ -62,12 +70,25 @@ def open_current(index_dir: Path) -> tuple[str, Index]:
     return gen, whoosh_index.open_dir(str(index_dir / gen))
 
 
+def lock_holder(index_dir: Path) -> str:
+    """The pid written by the last process that took the writer lock ("?" if unknown)."""
+    try:
+        return (index_dir / LOCK_FILE).read_text(errors="replace").strip() or "?"
+    except OSError:
+        return "?"
+
+
 @contextmanager
 def writer_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
-    """Hold the single-writer lock; wait up to ``wait`` seconds for it."""
+    """Hold the single-writer lock; wait up to ``wait`` seconds for it.
+
+    ``flock`` is released by the kernel when the holder dies, even by SIGKILL,
+    so a crashed writer never leaves a stale lock behind.
+    """
     index_dir.mkdir(parents=True, exist_ok=True)
     fd = os.open(index_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     deadline = time.monotonic() + wait
+    announced = False
     try:
         while True:
             try:
@@ -76,12 +97,18 @@ def writer_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
             except OSError as exc:
                 if exc.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
+                holder = lock_holder(index_dir)
                 if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
-                    raise WriterBusy(f"another indexer (pid {holder}) is writing {index_dir}") from None
-                time.sleep(0.2)
+                    raise WriterBusy(
+                        f"another indexer (pid {holder}) is writing {index_dir}; "
+                        "try again later or pass --wait SECONDS"
+                    ) from None
+                if not announced:
+                    log.info("waiting up to %.0fs for the indexer with pid %s to finish", wait, holder)
+                    announced = True
+                time.sleep(0.1)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
         os.close(fd)
@@ -94,9 +121,10 @@ def _generation_number(name: str) -> int:
         return -1
 
 
-def _generations(index_dir: Path) -> list[str]:
+def generations(index_dir: Path) -> list[str]:
+    """Generation folders present on disk, oldest first (committed or not)."""
     names = [p.name for p in index_dir.iterdir() if p.name.startswith(GEN_PREFIX) and p.is_dir()]
-    return sorted(names, key=_generation_number)
+    return sorted((n for n in names if _generation_number(n) >= 0), key=_generation_number)
 
 
 def _link_copy(src: Path, dst: Path) -> None:
@@ -107,34 +135,70 @@ def _link_copy(src: Path, dst: Path) -> None:
             os.link(entry, dst / entry.name)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+def _fsync_path(path: Path, flags: int = os.O_RDONLY) -> None:
+    fd = os.open(path, flags)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
 
 
+def _make_durable(gen_dir: Path) -> None:
+    """Flush the files this generation wrote (links were flushed by earlier ones)."""
+    for entry in gen_dir.iterdir():
+        st = entry.stat()
+        if entry.is_file() and st.st_nlink == 1 and st.st_size > 0:
+            _fsync_path(entry)
+    _fsync_path(gen_dir)
+
+
 def _publish(index_dir: Path, gen: str) -> None:
     """Point CURRENT at ``gen`` atomically."""
-    _fsync_dir(index_dir / gen)
+    _make_durable(index_dir / gen)
     tmp = index_dir / f".{CURRENT}.{os.getpid()}"
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
     os.symlink(gen, tmp)
     os.replace(tmp, index_dir / CURRENT)
-    _fsync_dir(index_dir)
+    _fsync_path(index_dir)
 
 
-def _collect_garbage(index_dir: Path, keep: set[str]) -> None:
-    """Remove generations nobody will open again (we hold the writer lock)."""
-    for name in _generations(index_dir):
-        if name not in keep:
-            shutil.rmtree(index_dir / name, ignore_errors=True)
+def collect_garbage(index_dir: Path, grace: float = GRACE_SECONDS) -> list[str]:
+    """Remove debris and long-superseded generations; the caller holds the writer lock.
+
+    Debris (a generation newer than ``CURRENT``, or any when nothing is
+    committed) is what a killed writer left. An older generation goes once its
+    successor has been published for ``grace`` seconds. Returns what was removed.
+    """
+    current = current_generation(index_dir)
+    cur_no = _generation_number(current) if current else -1
+    now = time.time()
+    removed: list[str] = []
+    older = [g for g in generations(index_dir) if _generation_number(g) <= cur_no]
+    for name in generations(index_dir):
+        if name == current:
+            continue
+        if _generation_number(name) > cur_no:
+            reason = "unfinished write"
+        else:
+            successor = older[older.index(name) + 1]
+            try:
+                age = now - (index_dir / successor).stat().st_mtime
+            except FileNotFoundError:
+                age = grace
+            if age < grace:
+                continue
+            reason = "superseded"
+        shutil.rmtree(index_dir / name, ignore_errors=True)
+        log.debug("removed %s (%s)", name, reason)
+        removed.append(name)
+    for stale in index_dir.glob(f".{CURRENT}.*"):
+        stale.unlink(missing_ok=True)
+    return removed
 
 
 class Generation:
-    """A new generation being written; see :func:`begin_generation`."""
+    """A new generation being written; see :func:`new_generation`."""
 
     def __init__(self, index_dir: Path, name: str, index: Index, base: str | None) -> None:
         self.index_dir = index_dir
@@ -142,37 +206,44 @@ class Generation:
         self.index = index
         self.base = base
 
+    @property
+    def path(self) -> Path:
+        return self.index_dir / self.name
+
 
 @contextmanager
-def begin_generation(index_dir: Path, fresh: bool, wait: float = 0.0) -> Iterator[Generation]:
-    """Write a new generation under the writer lock and publish it on success.
+def new_generation(index_dir: Path, fresh: bool) -> Iterator[Generation]:
+    """Write a new generation and publish it on success; hold :func:`writer_lock`.
 
     ``fresh`` starts from an empty index (a full build); otherwise the new
     generation starts as hard links to the current one. If the block raises,
     or the process dies, the current generation stays what it was.
     """
-    with writer_lock(index_dir, wait):
-        base = current_generation(index_dir)
-        # The previous generation may still be read by a searcher that resolved
-        # CURRENT a moment ago; everything older is debris of past runs.
-        _collect_garbage(index_dir, keep={g for g in (base,) if g})
-        number = max([_generation_number(g) for g in _generations(index_dir)] + [0]) + 1
-        name = f"{GEN_PREFIX}{number:06d}"
-        path = index_dir / name
-        if fresh or base is None:
-            path.mkdir()
-            ix = whoosh_index.create_in(str(path), build_schema())
-        else:
-            _link_copy(index_dir / base, path)
-            ix = whoosh_index.open_dir(str(path))
-        gen = Generation(index_dir, name, ix, base)
-        try:
-            yield gen
-        except BaseException:
-            ix.close()
-            shutil.rmtree(path, ignore_errors=True)
-            raise
+    collect_garbage(index_dir)
+    base = current_generation(index_dir)
+    number = max([_generation_number(g) for g in generations(index_dir)] + [0]) + 1
+    name = f"{GEN_PREFIX}{number:06d}"
+    path = index_dir / name
+    if fresh or base is None:
+        path.mkdir()
+        ix = whoosh_index.create_in(str(path), build_schema())
+    else:
+        _link_copy(index_dir / base, path)
+        ix = whoosh_index.open_dir(str(path))
+    gen = Generation(index_dir, name, ix, base)
+    try:
+        yield gen
+    except BaseException:
         ix.close()
-        _publish(index_dir, name)
-        log.info("published %s (previous: %s)", name, base or "none")
-        _collect_garbage(index_dir, keep={name} | ({base} if base else set()))
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    ix.close()
+    _publish(index_dir, name)
+    log.info("published %s (previous: %s)", name, base or "none")
+
+
+@contextmanager
+def begin_generation(index_dir: Path, fresh: bool, wait: float = 0.0) -> Iterator[Generation]:
+    """Take the writer lock and write one new generation (see :func:`new_generation`)."""
+    with writer_lock(index_dir, wait), new_generation(index_dir, fresh) as gen:
+        yield gen

@@ -1,7 +1,12 @@
 """Ranking knobs in one place, so tuning them is a one-file change.
 
-Values were chosen on the dev halves of the judged collections with
-``eval/relevance.py``; see the README's relevance table.
+Every value here is query-time: changing one needs a server restart, never a
+reindex. The values were tuned with ``eval/relevance.py`` (and its in-process
+twin, ``eval/relevance.py --help``) on the judged collections in
+``shared/eval/retrieval`` (kazqad, xquad_ru, rt_headlines), looking at all
+three at once and keeping only changes that are a behaviour (how words
+combine, how fields count), never a fix for single queries. See the README's
+relevance table for the resulting numbers.
 """
 
 from __future__ import annotations
@@ -10,18 +15,38 @@ from dataclasses import dataclass
 
 from whoosh import scoring
 
+from analyzers.normalize import fold_yo
+
 
 @dataclass(frozen=True)
 class Ranking:
-    """Field weights and BM25 parameters."""
+    """Field weights, BM25F parameters and how the words of a query combine."""
 
+    #: Query-time boost of the per-language title and body fields.
     title: float = 2.0
     body: float = 1.0
+    #: Boost of the folded field (Kazakh letters folded, both languages'
+    #: stems). Low, so exact spellings outrank Russian-keyboard ones.
     fold: float = 0.35
+    #: Extra weight of a user's "quoted phrase" over its words' fields.
     phrase_bonus: float = 0.5
-    #: Coordination bonus for ranked OR: documents matching more query
-    #: clauses rank higher (Whoosh ``Or(scale=...)``).
-    coord: float = 0.9
+    #: Coordination: a document's score is multiplied by
+    #: (query words it matches / query words) ** coord_power.
+    coord_power: float = 1.0
+    #: Minimum-should-match, as a share of the query's words; applied only
+    #: to queries of at least ``min_match_from`` words.
+    min_match: float = 0.0
+    min_match_from: int = 3
+    #: Proximity bonus: each pair of adjacent query words found within
+    #: ``proximity_slop`` positions, in order, adds ``proximity`` times its
+    #: words' scores in that field.
+    proximity: float = 0.0
+    proximity_slop: int = 2
+    #: Weight of question words (see QUESTION_WORDS); 0 drops them unless
+    #: the query has nothing else.
+    question_weight: float = 1.0
+    #: BM25F: term-frequency saturation and length normalisation (bodies);
+    #: titles are short and similar in length, so they get their own B.
     k1: float = 1.2
     b: float = 0.75
     title_b: float = 0.5
@@ -30,5 +55,23 @@ class Ranking:
         kw = {f"title_{lang}_B": self.title_b for lang in ("kk", "ru")}
         return scoring.BM25F(B=self.b, K1=self.k1, **kw)
 
+
+#: Interrogative words of Kazakh and Russian questions (lowercase, ё folded).
+#: They say what kind of answer is wanted ("when", "how many"), not what the
+#: answer is about, and an encyclopaedia or news text rarely contains them.
+#: From grammar-book lists of interrogative pronouns and adverbs and their
+#: common case forms; not taken from any evaluation file.
+QUESTION_WORDS: frozenset[str] = frozenset(
+    fold_yo(w)
+    for w in """
+    не нені неге неде неден немен несі кім кімді кімге кімнің кімде кімнен кіммен
+    қай қайда қайдан қайсы қайсысы қайсысын қайсысы қашан қанша қаншасы қандай
+    қалай неше нешінші нешеу неліктен неге нешік
+    что чего чему чем кто кого кому кем ком какой какая какое какие каких каким
+    какими какого какому каком какую каков какова каково каковы который которая
+    которое которые которого которой котором которых когда где куда откуда
+    почему зачем отчего сколько скольких скольким как чей чья чье чьи
+    """.split()
+)
 
 DEFAULT = Ranking()
