@@ -65,6 +65,19 @@ def _harmony(s: str) -> str | None:
     return None
 
 
+def _stem_harmony(s: str) -> str | None:
+    """Harmony a suffix must follow after ``s``; None when ``s`` is disharmonic.
+
+    Native stems are harmonic. A stem with both back and front vowels is a
+    loanword or a name (Тоқаев, Шымкент, компьютер), and those take either
+    suffix series (Тоқаевтың, Тоқаевқа), so no harmony is enforced on them.
+    """
+    vowels = {("b" if ch in _BACK else "f") for ch in s if ch in _BACK or ch in _FRONT}
+    if len(vowels) > 1:
+        return None
+    return _harmony(s)
+
+
 def _suffix_harmony(form: str) -> str | None:
     """Harmony of a suffix: its vowels, else қ/ғ (back) or к/г (front)."""
     h = _harmony(form)
@@ -310,7 +323,7 @@ def _parses(word: str) -> set[Parse]:
                     continue
                 if form not in _NO_HARMONY:
                     sh = _suffix_harmony(form)
-                    bh = _harmony(base)
+                    bh = _stem_harmony(base)
                     if sh and bh and sh != bh:
                         continue
                 k = kind
