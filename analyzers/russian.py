@@ -35,5 +35,13 @@ STOPWORDS = frozenset(
 
 @lru_cache(maxsize=500_000)
 def stem(word: str) -> str:
-    """Stem one lowercased Russian word (ё treated as е)."""
-    return _SNOWBALL.stemWord(fold_yo(word.lower()))
+    """Stem one lowercased Russian word (ё treated as е).
+
+    A hyphenated word (``северо-западного``) keeps its hyphen and has each
+    part stemmed, so it meets ``северо-западный``; the index tokenizer splits
+    on hyphens anyway, this is for callers that pass whole words.
+    """
+    word = fold_yo(word.lower())
+    if "-" in word.strip("-"):
+        return "-".join(_SNOWBALL.stemWord(part) for part in word.split("-"))
+    return _SNOWBALL.stemWord(word)

@@ -41,3 +41,8 @@ def test_analyzers_survive_pickling() -> None:
     for analyzer in (language_analyzer("kk"), language_analyzer("ru"), folded_analyzer()):
         clone = pickle.loads(pickle.dumps(analyzer))
         assert analyze(clone, "Мәскеудегі скверы") == analyze(analyzer, "Мәскеудегі скверы")
+
+
+def test_russian_stem_handles_hyphenated_words() -> None:
+    assert russian.stem("северо-западного") == russian.stem("северо-западный")
+    assert russian.stem("Ёлка") == russian.stem("елка")
