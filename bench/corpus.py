@@ -22,7 +22,8 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+#: The shared read-only data (corpora, eval sets); override with KAZRU_SHARED.
+SHARED = Path(os.environ.get("KAZRU_SHARED", ROOT.parent / "shared"))
 BENCH_EXPAND = SHARED / "corpus" / "bench" / "expand.py"
 RETRIEVAL = SHARED / "eval" / "retrieval"
 SEED = 20240417

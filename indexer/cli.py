@@ -1,16 +1,19 @@
-"""``python -m indexer``: build, update and inspect a search index.
+"""``python -m indexer``: build, update, watch and inspect a search index.
 
 Exit codes (the same for every verb):
 
-  0  success
-  1  update/watch finished, but some files were skipped as malformed
+  0  success (watch: stopped cleanly by SIGINT/SIGTERM)
+  1  update finished, but some files were skipped as malformed (listed in the summary)
   2  usage error
-  3  nothing could be indexed (empty or wholly malformed corpus, missing folder)
-  4  the index could not be written (permissions, disk full, corrupt index)
-  75 another indexer holds the writer lock (try again, or pass --wait)
+  3  nothing could be indexed (missing folder, or the index would be empty:
+     empty or wholly malformed corpus; the previous index is kept)
+  4  the index could not be written or read (permissions, disk full, corrupt index)
+  75 another indexer holds the writer lock (try again, or pass --wait SECONDS)
 
 ``build`` indexes what it can and exits 0 even when it skipped some files
 (they are listed in the summary); scripts that must know use ``update``.
+Every write publishes a complete new generation, so a killed run (even by
+SIGKILL) leaves the last committed index serving; the next run finishes the job.
 """
 
 from __future__ import annotations
@@ -18,11 +21,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import FrameType
 
-from indexer.pipeline import Summary, sync
+from whoosh.index import IndexError as WhooshIndexError
+
+from indexer.pipeline import DEFAULT_BATCH_SIZE, CorpusMissing, NothingIndexable, Summary, sync
 from indexer.store import IndexMissing, WriterBusy
 
 log = logging.getLogger("indexer")
@@ -44,16 +52,45 @@ def _progress_factory(enabled: bool) -> Callable[[int, str], Callable[[int], Non
     return factory
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
 def _add_common(p: argparse.ArgumentParser, corpus: bool = True) -> None:
     if corpus:
         p.add_argument("corpus", type=Path, metavar="CORPUS_DIR", help="folder of .txt articles")
     p.add_argument("--index", type=Path, required=True, metavar="INDEX_DIR", help="index folder")
 
 
-def _add_writer_opts(p: argparse.ArgumentParser) -> None:
+def _add_writer_opts(p: argparse.ArgumentParser, wait: float = 0.0, batches: bool = True) -> None:
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
-    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for another writer")
-    p.add_argument("--procs", type=int, default=1, help="indexing processes (default 1)")
+    p.add_argument(
+        "--wait",
+        type=_seconds,
+        default=wait,
+        metavar="SECONDS",
+        help=f"wait this long for another writer before giving up with exit code 75 (default {wait:g})",
+    )
+    p.add_argument("--procs", type=_positive_int, default=1, help="indexing processes (default 1)")
+    if batches:
+        p.add_argument(
+            "--batch-size",
+            type=_positive_int,
+            default=DEFAULT_BATCH_SIZE,
+            metavar="N",
+            help=f"publish a new generation every N changed files, so an interrupted run keeps "
+            f"its finished batches (default {DEFAULT_BATCH_SIZE})",
+        )
     bar = p.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None, help="show progress bars")
     bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show progress bars")
@@ -70,26 +107,96 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
-    p = verbs.add_parser("build", help="index a corpus folder from scratch", description="Index CORPUS_DIR from scratch into a new generation of INDEX_DIR; the old one keeps serving until it is done.")
+    p = verbs.add_parser(
+        "build",
+        help="index a corpus folder from scratch",
+        description="Index CORPUS_DIR from scratch into a new generation of INDEX_DIR; "
+        "the old one keeps serving until the new one is complete.",
+    )
+    _add_common(p)
+    _add_writer_opts(p, batches=False)
+    p = verbs.add_parser(
+        "update",
+        help="add new, re-index changed, remove deleted files",
+        description="Bring INDEX_DIR in line with CORPUS_DIR by content hash: new files are added, "
+        "changed ones replaced, deleted ones removed, unchanged ones untouched. Idempotent; "
+        "creates the index if there is none. Exit codes: see `python -m indexer --help`.",
+    )
     _add_common(p)
     _add_writer_opts(p)
-    p = verbs.add_parser("update", help="add new, re-index changed, remove deleted files", description="Bring INDEX_DIR in line with CORPUS_DIR by content hash: new files are added, changed ones replaced, deleted ones removed, unchanged ones untouched. Idempotent.")
+    p = verbs.add_parser(
+        "watch",
+        help="keep the index in step with a folder as files arrive",
+        description="Sync once, then watch CORPUS_DIR and commit each settled burst of created, "
+        "changed, deleted or renamed files as one new generation. Write files under a hidden or "
+        ".part name and rename them into place. Stops cleanly on SIGINT/SIGTERM.",
+    )
     _add_common(p)
-    _add_writer_opts(p)
+    _add_writer_opts(p, wait=5.0)
+    p.add_argument(
+        "--debounce",
+        type=_seconds,
+        default=1.0,
+        metavar="SECONDS",
+        help="commit once the folder has been quiet this long (default 1)",
+    )
+    p.add_argument(
+        "--max-delay",
+        type=_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="under a steady trickle of changes, commit at least this often (default 10)",
+    )
+    p.add_argument(
+        "--rescan",
+        type=_seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="also run a full sync this often, in case events were lost (default 0: never)",
+    )
+    p = verbs.add_parser("stats", help="documents per language, dates, segments, size on disk")
+    _add_common(p, corpus=False)
+    p.add_argument("--json", action="store_true", help="print the statistics as JSON on stdout")
+    p = verbs.add_parser("optimize", help="merge all segments into one new generation")
+    _add_common(p, corpus=False)
+    p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+    p.add_argument("--wait", type=_seconds, default=0.0, metavar="SECONDS", help="wait this long for another writer")
     return parser
 
 
 def _report(summary: Summary, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(summary.as_dict(), ensure_ascii=False))
+        print(json.dumps(summary.as_dict(), ensure_ascii=False), flush=True)
     log.info("%s", summary.line())
     for item in summary.skipped:
         log.info("skipped: %s (%s)", item["path"], item["reason"])
 
 
+def _guarded(run: Callable[[], int]) -> int:
+    """Map the failures every verb shares to exit codes, with one clear log line."""
+    try:
+        return run()
+    except WriterBusy as exc:
+        log.error("%s", exc)
+        return EXIT_BUSY
+    except CorpusMissing as exc:
+        log.error("%s", exc)
+        return EXIT_NOTHING
+    except NothingIndexable as exc:
+        log.error("%s", exc)
+        return EXIT_NOTHING
+    except IndexMissing as exc:
+        log.error("%s", exc)
+        return EXIT_INDEX
+    except (OSError, WhooshIndexError) as exc:
+        log.error("index could not be written or read: %s", exc)
+        return EXIT_INDEX
+
+
 def _run_sync(args: argparse.Namespace) -> int:
     progress = args.progress if args.progress is not None else sys.stderr.isatty()
-    try:
+
+    def run() -> int:
         summary = sync(
             args.corpus,
             args.index,
@@ -97,26 +204,93 @@ def _run_sync(args: argparse.Namespace) -> int:
             wait=args.wait,
             procs=args.procs,
             progress=_progress_factory(progress),
+            batch_size=getattr(args, "batch_size", DEFAULT_BATCH_SIZE),
         )
-    except WriterBusy as exc:
-        log.error("%s", exc)
-        return EXIT_BUSY
-    except FileNotFoundError as exc:
-        log.error("%s", exc)
-        return EXIT_NOTHING
-    except (OSError, IndexMissing) as exc:
-        log.error("index could not be written: %s", exc)
-        return EXIT_INDEX
-    _report(summary, args.json)
-    if summary.documents == 0:
-        log.error("nothing could be indexed from %s", args.corpus)
-        return EXIT_NOTHING
-    if summary.skipped and args.verb != "build":
-        return EXIT_SKIPPED
-    return EXIT_OK
+        _report(summary, args.json)
+        if summary.skipped and args.verb != "build":
+            return EXIT_SKIPPED
+        return EXIT_OK
+
+    return _guarded(run)
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": _run_sync, "update": _run_sync}
+def _install_stop_handlers(stop: threading.Event) -> None:
+    """First SIGINT/SIGTERM: finish the current batch and exit; a second one aborts it."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        log.info("%s received: stopping after the current batch", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+
+
+def _run_watch(args: argparse.Namespace) -> int:
+    from indexer.watch import WatchOptions, watch
+
+    if not args.corpus.is_dir():
+        log.error("corpus folder not found: %s", args.corpus)
+        return EXIT_NOTHING
+    stop = threading.Event()
+    _install_stop_handlers(stop)
+    options = WatchOptions(
+        debounce=args.debounce,
+        max_delay=max(args.max_delay, args.debounce),
+        batch_size=args.batch_size,
+        wait=args.wait,
+        procs=args.procs,
+        rescan=args.rescan,
+    )
+
+    def run() -> int:
+        stats = watch(args.corpus, args.index, stop, options)
+        if args.json and stats.last is not None:
+            print(json.dumps(stats.last.as_dict(), ensure_ascii=False), flush=True)
+        return EXIT_OK
+
+    try:
+        return _guarded(run)
+    except KeyboardInterrupt:
+        log.info("aborted; the last published generation stays current")
+        return EXIT_OK
+
+
+def _run_stats(args: argparse.Namespace) -> int:
+    from indexer.maintenance import index_stats
+
+    def run() -> int:
+        stats = index_stats(args.index)
+        if args.json:
+            print(json.dumps(stats.as_dict(), ensure_ascii=False), flush=True)
+        else:
+            print("\n".join(stats.lines()), flush=True)
+        return EXIT_OK
+
+    return _guarded(run)
+
+
+def _run_optimize(args: argparse.Namespace) -> int:
+    from indexer.maintenance import optimize
+
+    def run() -> int:
+        result = optimize(args.index, wait=args.wait)
+        if args.json:
+            print(json.dumps(result.as_dict(), ensure_ascii=False), flush=True)
+        log.info("%s", result.line())
+        return EXIT_OK
+
+    return _guarded(run)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "build": _run_sync,
+    "update": _run_sync,
+    "watch": _run_watch,
+    "stats": _run_stats,
+    "optimize": _run_optimize,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,27 +1,49 @@
 """Full builds and incremental updates of an index from a corpus folder.
 
-Both paths share one routine: compare the folder with what the index holds
-(document id → content hash), then add, replace and delete in a single new
-generation. A full build is the same with an empty starting point.
+Both paths share one routine: under the writer lock, compare the folder with
+what the index holds (document id → content hash), then add, replace and
+delete. Planning happens under the lock too, so two updaters never both add
+the same new file.
+
+A full build (``fresh``) writes one new generation and publishes it at the
+end: until then the old index keeps serving, whole. An update publishes a
+generation every ``batch_size`` files, so a long update that is killed keeps
+the batches it finished and the next run only does the rest; every published
+state is consistent (a document is replaced in one step, deletions come in
+the last batch, so a renamed file is never missing in between).
+
+An update never publishes an empty index: a folder that is suddenly empty (an
+unmounted share) or wholly malformed raises :class:`NothingIndexable` and the
+old index stays.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from whoosh.index import Index
 
-from indexer.corpus import Article, MalformedFile, content_hash, list_corpus, parse_bytes
+from indexer.corpus import MAX_FILE_BYTES, Article, MalformedFile, content_hash, list_corpus, parse_bytes
 from indexer.schema import text_fields_for
-from indexer.store import begin_generation, current_generation, open_current
+from indexer.store import current_generation, new_generation, open_current, writer_lock
 
 log = logging.getLogger(__name__)
 
 ProgressFactory = Callable[[int, str], Callable[[int], None]]
+#: Files per published generation during an update; see README "Reindexing".
+DEFAULT_BATCH_SIZE = 500
+
+
+class CorpusMissing(FileNotFoundError):
+    """The corpus folder does not exist (or is not a folder)."""
+
+
+class NothingIndexable(RuntimeError):
+    """The run would leave an empty index, so nothing was published."""
 
 
 @dataclass
@@ -36,6 +58,8 @@ class Summary:
     documents: int = 0
     generation: str | None = None
     seconds: float = 0.0
+    batches: int = 0
+    interrupted: bool = False
 
     @property
     def changed(self) -> int:
@@ -48,7 +72,9 @@ class Summary:
         return (
             f"indexed {self.added}, updated {self.updated}, deleted {self.deleted}, "
             f"unchanged {self.unchanged}, skipped {len(self.skipped)}; "
-            f"{self.documents} documents in {self.generation or 'no index'} ({self.seconds:.1f}s)"
+            f"{self.documents} documents in {self.generation or 'no index'} "
+            f"({self.batches} commit{'s' if self.batches != 1 else ''}, {self.seconds:.1f}s)"
+            + (" — interrupted" if self.interrupted else "")
         )
 
 
@@ -77,35 +103,48 @@ def indexed_hashes(ix: Index) -> dict[str, str]:
         return {ids[d]: hashes[d] for d in reader.all_doc_ids()}
 
 
+@dataclass(frozen=True)
+class _Change:
+    doc_id: str
+    path: Path
+    replaces: bool
+
+
 @dataclass
 class _Plan:
-    to_add: list[Article] = field(default_factory=list)
-    to_replace: list[Article] = field(default_factory=list)
+    changes: list[_Change] = field(default_factory=list)
     to_delete: list[str] = field(default_factory=list)
 
 
-def _plan(corpus_dir: Path, known: dict[str, str], summary: Summary, tick: Callable[[int], None]) -> _Plan:
+def _read(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise MalformedFile(path, f"file too large ({size} bytes)")
+    return path.read_bytes()
+
+
+def _plan(
+    listing: dict[str, Path],
+    known: dict[str, str],
+    scope: Collection[str] | None,
+    summary: Summary,
+    tick: Callable[[int], None],
+) -> _Plan:
+    """What to write: only hashes here; files are parsed batch by batch later."""
     plan = _Plan()
-    listing = list_corpus(corpus_dir)
     for doc_id, path in listing.items():
         tick(1)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            _skip(summary, MalformedFile(path, f"cannot read: {exc.strerror or exc}"))
-            continue
         old = known.get(doc_id)
-        if old is not None and old == content_hash(data):
-            summary.unchanged += 1
-            continue
-        try:
-            article = parse_bytes(data, path)
-        except MalformedFile as bad:
-            # A previously indexed version stays searchable: nothing is lost.
-            _skip(summary, bad)
-            continue
-        (plan.to_add if old is None else plan.to_replace).append(article)
-    plan.to_delete = sorted(set(known) - set(listing))
+        if old is not None:
+            try:
+                if content_hash(_read(path)) == old:
+                    summary.unchanged += 1
+                    continue
+            except (OSError, MalformedFile):
+                pass  # reported when the change is written
+        plan.changes.append(_Change(doc_id, path, replaces=old is not None))
+    in_scope = set(known) if scope is None else set(known) & set(scope)
+    plan.to_delete = sorted(in_scope - set(listing))
     return plan
 
 
@@ -118,6 +157,16 @@ def _no_progress(total: int, what: str) -> Callable[[int], None]:
     return lambda n: None
 
 
+def _known_hashes(index_dir: Path) -> dict[str, str]:
+    if not current_generation(index_dir):
+        return {}
+    _, ix = open_current(index_dir)
+    try:
+        return indexed_hashes(ix)
+    finally:
+        ix.close()
+
+
 def sync(
     corpus_dir: Path,
     index_dir: Path,
@@ -126,56 +175,160 @@ def sync(
     wait: float = 0.0,
     procs: int = 1,
     progress: ProgressFactory = _no_progress,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    only: Collection[str] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Summary:
     """Make the index match the folder; ``fresh`` rebuilds from nothing.
 
-    Returns the summary; raises ``WriterBusy`` when another writer holds the
-    lock and ``OSError`` when the index cannot be written. Nothing is written
-    when nothing changed, so running it twice in a row is free.
+    ``only`` restricts an update to these document ids (the watcher passes the
+    files it saw change); ``should_stop`` is asked between batches and ends the
+    run early with ``interrupted`` set, the finished batches kept.
+
+    Raises ``CorpusMissing``, ``WriterBusy`` (another writer holds the lock
+    beyond ``wait`` seconds), ``NothingIndexable`` (nothing published) and
+    ``OSError`` when the index cannot be written. Nothing is written when
+    nothing changed, so running it twice in a row is cheap.
     """
     started = time.perf_counter()
     summary = Summary()
     if not corpus_dir.is_dir():
-        raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
-    known: dict[str, str] = {}
-    if not fresh and current_generation(index_dir):
-        _, ix = open_current(index_dir)
-        known = indexed_hashes(ix)
-        ix.close()
-    total = len(list_corpus(corpus_dir))
-    plan = _plan(corpus_dir, known, summary, progress(total, "scanning"))
-    if fresh or plan.to_add or plan.to_replace or plan.to_delete or not current_generation(index_dir):
-        _write(index_dir, plan, fresh=fresh, wait=wait, procs=procs, summary=summary, progress=progress)
-    summary.generation = current_generation(index_dir)
-    if summary.generation:
-        _, ix = open_current(index_dir)
-        summary.documents = ix.doc_count()
-        ix.close()
+        raise CorpusMissing(f"corpus folder not found: {corpus_dir}")
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    with writer_lock(index_dir, wait):
+        known = {} if fresh else _known_hashes(index_dir)
+        listing = list_corpus(corpus_dir)
+        if only is not None:
+            wanted = set(only)
+            listing = {doc_id: path for doc_id, path in listing.items() if doc_id in wanted}
+        plan = _plan(listing, known, only, summary, progress(len(listing), "scanning"))
+        if fresh or plan.changes or plan.to_delete or not current_generation(index_dir):
+            writer = _write_fresh if fresh else _write_batches
+            writer(index_dir, plan, procs, batch_size, summary, progress, should_stop or (lambda: False))
+        summary.generation = current_generation(index_dir)
+        if summary.generation:
+            _, ix = open_current(index_dir)
+            summary.documents = ix.doc_count()
+            ix.close()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _write(
-    index_dir: Path, plan: _Plan, *, fresh: bool, wait: float, procs: int, summary: Summary, progress: ProgressFactory
-) -> None:
-    with begin_generation(index_dir, fresh=fresh, wait=wait) as gen:
-        kwargs = {"procs": procs, "multisegment": True} if procs > 1 else {}
-        writer = gen.index.writer(limitmb=256, **kwargs)
+def _articles(changes: Iterable[_Change], summary: Summary) -> Iterator[tuple[_Change, Article]]:
+    """Read and parse each changed file now; report and skip the malformed ones.
+
+    A malformed new version of an indexed file leaves the old version
+    searchable: nothing is lost because someone saved a broken file.
+    """
+    for change in changes:
         try:
-            for doc_id in plan.to_delete:
-                writer.delete_by_term("id", doc_id)
-            tick = progress(len(plan.to_add) + len(plan.to_replace), "indexing")
-            for article in plan.to_replace:
-                writer.delete_by_term("id", article.doc_id)
-            _add_all(writer, plan.to_add + plan.to_replace, tick)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-    summary.added, summary.updated, summary.deleted = len(plan.to_add), len(plan.to_replace), len(plan.to_delete)
+            data = _read(change.path)
+        except FileNotFoundError:
+            continue  # removed since planning; the next run deletes it
+        except OSError as exc:
+            _skip(summary, MalformedFile(change.path, f"cannot read: {exc.strerror or exc}"))
+            continue
+        except MalformedFile as bad:
+            _skip(summary, bad)
+            continue
+        try:
+            yield change, parse_bytes(data, change.path)
+        except MalformedFile as bad:
+            _skip(summary, bad)
 
 
-def _add_all(writer: object, articles: Iterable[Article], tick: Callable[[int], None]) -> None:
-    for article in articles:
+def _open_writer(ix: Index, procs: int) -> object:
+    kwargs = {"procs": procs, "multisegment": True} if procs > 1 else {}
+    return ix.writer(limitmb=256, **kwargs)
+
+
+def _write_changes(
+    writer: object, changes: list[_Change], deletes: list[str], summary: Summary, tick: Callable[[int], None]
+) -> int:
+    """Apply one batch to an open writer; returns how many documents it added."""
+    added = 0
+    for change, article in _articles(changes, summary):
+        if change.replaces:
+            writer.delete_by_term("id", article.doc_id)  # type: ignore[attr-defined]
+            summary.updated += 1
+        else:
+            summary.added += 1
         writer.add_document(**document_fields(article))  # type: ignore[attr-defined]
+        added += 1
         tick(1)
+    for doc_id in deletes:
+        writer.delete_by_term("id", doc_id)  # type: ignore[attr-defined]
+    summary.deleted += len(deletes)
+    return added
+
+
+def _commit_checked(writer: object, ix: Index) -> None:
+    """Commit, and refuse to publish an empty index (the generation is then dropped)."""
+    writer.commit()  # type: ignore[attr-defined]
+    if ix.doc_count() == 0:
+        raise NothingIndexable("the index would be empty (empty or wholly malformed folder?); nothing was published")
+
+
+def _write_fresh(
+    index_dir: Path,
+    plan: _Plan,
+    procs: int,
+    batch_size: int,
+    summary: Summary,
+    progress: ProgressFactory,
+    should_stop: Callable[[], bool],
+) -> None:
+    """A full build: one generation, published only when complete."""
+    tick = progress(len(plan.changes), "indexing")
+    with new_generation(index_dir, fresh=True) as gen:
+        writer = _open_writer(gen.index, procs)
+        try:
+            _write_changes(writer, plan.changes, [], summary, tick)
+        except BaseException:
+            writer.cancel()  # type: ignore[attr-defined]
+            raise
+        _commit_checked(writer, gen.index)
+    summary.batches = 1
+
+
+def _write_batches(
+    index_dir: Path,
+    plan: _Plan,
+    procs: int,
+    batch_size: int,
+    summary: Summary,
+    progress: ProgressFactory,
+    should_stop: Callable[[], bool],
+) -> None:
+    """An update: one published generation per batch, deletions in the last one."""
+    tick = progress(len(plan.changes), "indexing")
+    chunks = [plan.changes[i : i + batch_size] for i in range(0, len(plan.changes), batch_size)] or [[]]
+    for number, chunk in enumerate(chunks, 1):
+        last = number == len(chunks)
+        begun = time.perf_counter()
+        before = (summary.added, summary.updated, len(summary.skipped))
+        with new_generation(index_dir, fresh=False) as gen:
+            writer = _open_writer(gen.index, procs)
+            try:
+                _write_changes(writer, chunk, plan.to_delete if last else [], summary, tick)
+            except BaseException:
+                writer.cancel()  # type: ignore[attr-defined]
+                raise
+            _commit_checked(writer, gen.index)
+        summary.batches += 1
+        log.info(
+            "batch %d/%d: +%d ~%d -%d, skipped %d → %s (%.1fs)",
+            number,
+            len(chunks),
+            summary.added - before[0],
+            summary.updated - before[1],
+            len(plan.to_delete) if last else 0,
+            len(summary.skipped) - before[2],
+            gen.name,
+            time.perf_counter() - begun,
+        )
+        if not last and should_stop():
+            summary.interrupted = True
+            log.info("stopping after batch %d/%d; the next run does the rest", number, len(chunks))
+            return

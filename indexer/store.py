@@ -100,8 +100,7 @@ def writer_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
                 holder = lock_holder(index_dir)
                 if time.monotonic() >= deadline:
                     raise WriterBusy(
-                        f"another indexer (pid {holder}) is writing {index_dir}; "
-                        "try again later or pass --wait SECONDS"
+                        f"another indexer (pid {holder}) is writing {index_dir}; try again later or pass --wait SECONDS"
                     ) from None
                 if not announced:
                     log.info("waiting up to %.0fs for the indexer with pid %s to finish", wait, holder)

@@ -10,7 +10,6 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from marshmallow import ValidationError
 
 from indexer.corpus import DOC_ID_RE
-from indexer.store import IndexMissing
 from searchsvc.errors import error_response
 from searchsvc.index_access import IndexAccess
 from searchsvc.related import find_related
@@ -87,16 +86,31 @@ def _flatten(messages: Any) -> dict[str, list[str]]:
     return out
 
 
+def valid_doc_id(doc_id: str) -> bool:
+    """Whether ``doc_id`` can name a document: the corpus file-name alphabet, ≤ 200 chars.
+
+    Ids are only ever looked up as index terms, never joined to a path, so
+    ``../`` cannot reach a file; rejecting them early keeps odd input (NUL,
+    newlines, 10 KB ids) away from the index and out of error messages.
+    """
+    return DOC_ID_RE.fullmatch(doc_id) is not None
+
+
 def find_document(doc_id: str) -> dict[str, Any] | None:
     """Stored fields of a document by id, or None (also for ids that cannot exist)."""
-    if not DOC_ID_RE.match(doc_id):
+    if not valid_doc_id(doc_id):
         return None
-    searcher, _ = access().searcher()
-    return searcher.document(id=doc_id)
+    acc = access()
+    searcher, _ = acc.searcher()
+    with acc.reading():
+        return searcher.document(id=doc_id)
 
 
 @bp.get("/documents/<path:doc_id>")
 def document(doc_id: str) -> Response:
+    if not valid_doc_id(doc_id):
+        msg = "letters, digits, '.', '_' and '-' only, at most 200 characters, not starting with '.' or '-'"
+        return error_response(400, "invalid document id", {"doc_id": [msg]})
     doc = find_document(doc_id)
     if doc is None:
         return error_response(404, f"no document with id {doc_id!r}")
@@ -123,20 +137,24 @@ def suggest() -> Response:
 @bp.get("/health")
 def health() -> Response:
     acc = access()
-    try:
-        searcher, _ = acc.searcher()
-    except (IndexMissing, OSError, ValueError) as exc:
-        body = {"status": "degraded", "documents": 0, "generation": None, "last_update": None, "reason": str(exc)}
-        resp = jsonify(_health_out.dump(body))
-        resp.status_code = 503
-        return resp
-    gen = acc.generation()
+    state = acc.health()
     committed = None
-    if gen:
-        mtime = os.stat(acc.index_dir / gen).st_mtime
-        committed = dt.datetime.fromtimestamp(mtime, dt.UTC).isoformat(timespec="seconds")
-    body = {"status": "ok", "documents": searcher.doc_count(), "generation": gen, "last_update": committed, "reason": None}
-    return jsonify(_health_out.dump(body))
+    if state.serving and state.generation:
+        try:
+            mtime = os.stat(acc.index_dir / state.generation).st_mtime
+            committed = dt.datetime.fromtimestamp(mtime, dt.UTC).isoformat(timespec="seconds")
+        except OSError:
+            committed = None  # collected by a newer indexer run meanwhile; the searcher still has it open
+    body = {
+        "status": "ok" if state.reason is None else "degraded",
+        "documents": state.documents,
+        "generation": state.generation,
+        "last_update": committed,
+        "reason": state.reason,
+    }
+    resp = jsonify(_health_out.dump(body))
+    resp.status_code = 200 if state.serving else 503
+    return resp
 
 
 @bp.get("/openapi.json")

@@ -10,6 +10,14 @@ from werkzeug.exceptions import HTTPException
 log = logging.getLogger(__name__)
 
 
+class IndexUnavailable(RuntimeError):
+    """The index cannot be read right now (missing, damaged, unreadable).
+
+    A condition of the server, not of the request: the API answers 503 with a
+    JSON error instead of a 500 stack, and ``/api/health`` says why.
+    """
+
+
 def error_response(status: int, message: str, fields: dict[str, list[str]] | None = None) -> Response:
     body: dict[str, object] = {"status": status, "message": message}
     if fields:
@@ -31,6 +39,16 @@ def register(app: Flask) -> None:
         if not _wants_json():
             return exc
         return error_response(exc.code or 500, exc.description or exc.name)
+
+    @app.errorhandler(IndexUnavailable)
+    def _unavailable(exc: IndexUnavailable) -> Response | tuple[str, int, dict[str, str]]:
+        log.error("index unavailable on %s: %s", request.path, exc)
+        if _wants_json():
+            resp = error_response(503, f"the search index is unavailable: {exc}")
+            resp.headers["Retry-After"] = "30"
+            return resp
+        page = "<!doctype html><title>Unavailable</title><p>Search is temporarily unavailable. Please try again later.</p>"
+        return page, 503, {"Content-Type": "text/html; charset=utf-8", "Retry-After": "30"}
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response | tuple[str, int]:

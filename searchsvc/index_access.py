@@ -4,21 +4,49 @@ Each request asks for a searcher; a ``readlink`` of ``CURRENT`` tells whether
 the indexer published a new generation since the last request. Searchers are
 kept per thread (Whoosh readers are not meant to be shared across threads);
 per-document facet data is built once per generation and shared.
+
+Faults: a generation that cannot be opened or read (truncated or damaged
+segment files, unreadable folder) raises :class:`IndexUnavailable` — a JSON
+503 — instead of a stack trace; a thread that already serves an older, intact
+generation keeps serving it, and :meth:`IndexAccess.health` reports the
+state as degraded with the reason. Segments are read with ordinary file reads,
+not ``mmap``: a segment file truncated under an ``mmap`` kills the worker with
+SIGBUS, while a short read is an exception we can answer (measured: no
+difference in search time on the sample and bench indexes).
 """
 
 from __future__ import annotations
 
 import logging
+import pickle
+import struct
 import threading
+import time
+import zlib
 from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from indexer.store import current_generation, open_current
+from indexer.store import current_generation
+from searchsvc.errors import IndexUnavailable
 from searchsvc.ranking import DEFAULT, Ranking
+
+#: What reading a damaged or vanished index raises from inside Whoosh.
+READ_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    struct.error,
+    pickle.UnpicklingError,
+    zlib.error,
+)
+#: A generation that failed is not retried on every request, only this often.
+RETRY_SECONDS = 5.0
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +85,30 @@ class DocTable:
         return cls(tuple(langs), lang, day, live)
 
 
+def describe(exc: BaseException) -> str:
+    """A short reason for logs and the health endpoint (no stack, no full paths)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        name = Path(exc.filename).name if exc.filename else ""
+        return f"{exc.strerror}{': ' + name if name else ''}"
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}"[:200] if text else type(exc).__name__
+
+
+def open_generation(index_dir: Path, gen: str) -> Index:
+    """Open one committed generation read-only, without ``mmap`` (see module doc)."""
+    return FileStorage(str(index_dir / gen), supports_mmap=False, readonly=True).open_index()
+
+
+@dataclass(frozen=True)
+class Health:
+    """What ``/api/health`` reports: ``serving`` is False when nothing can be searched."""
+
+    serving: bool
+    generation: str | None
+    documents: int
+    reason: str | None
+
+
 class _Local(threading.local):
     generation: str | None = None
     index: Index | None = None
@@ -72,26 +124,92 @@ class IndexAccess:
         self._local = _Local()
         self._tables: dict[str, DocTable] = {}
         self._lock = threading.Lock()
+        #: generation name → (reason, monotonic time of the failure)
+        self._broken: dict[str, tuple[str, float]] = {}
 
     def generation(self) -> str | None:
         return current_generation(self.index_dir)
 
     def searcher(self) -> tuple[Searcher, DocTable]:
-        """A searcher on the newest committed generation (opened on change)."""
+        """A searcher on the newest committed generation (opened on change).
+
+        Raises :class:`IndexUnavailable` when there is no readable generation;
+        keeps this thread's older searcher when only the newest one is damaged.
+        """
         loc = self._local
         gen = current_generation(self.index_dir)
+        if gen is None:
+            raise IndexUnavailable(f"no index has been built in this folder ({self.index_dir.name})")
         if loc.searcher is None or gen != loc.generation:
-            self._reopen(loc)
+            try:
+                self._reopen(loc, gen)
+            except IndexUnavailable:
+                if loc.searcher is None or loc.generation in self._broken:
+                    raise
+                log.warning("generation %s is unreadable; still serving %s", gen, loc.generation)
         assert loc.searcher is not None and loc.generation is not None
-        return loc.searcher, self._table(loc.generation, loc.searcher)
+        with self.reading():
+            return loc.searcher, self._table(loc.generation, loc.searcher)
 
-    def _reopen(self, loc: _Local) -> None:
-        gen, ix = open_current(self.index_dir)
+    def _reopen(self, loc: _Local, gen: str) -> None:
+        failed = self._broken.get(gen)
+        if failed and time.monotonic() - failed[1] < RETRY_SECONDS:
+            raise IndexUnavailable(f"generation {gen} cannot be read: {failed[0]}")
+        try:
+            ix = open_generation(self.index_dir, gen)
+            searcher = ix.searcher(weighting=self.ranking.weighting())
+            self._table(gen, searcher)
+        except READ_ERRORS as exc:
+            self._mark_broken(gen, exc)
+            raise IndexUnavailable(f"generation {gen} cannot be read: {describe(exc)}") from exc
+        self._broken.pop(gen, None)
         old = loc.searcher
-        loc.generation, loc.index, loc.searcher = gen, ix, ix.searcher(weighting=self.ranking.weighting())
+        loc.generation, loc.index, loc.searcher = gen, ix, searcher
         if old is not None:
             old.close()
         log.info("searching generation %s (%d documents)", gen, ix.doc_count())
+
+    def _drop_searcher(self) -> None:
+        loc = self._local
+        if loc.searcher is not None:
+            try:
+                loc.searcher.close()
+            except Exception:  # noqa: BLE001 - closing a damaged index may fail again
+                log.debug("closing a damaged searcher failed", exc_info=True)
+        loc.generation, loc.index, loc.searcher = None, None, None
+
+    def _mark_broken(self, gen: str, exc: BaseException) -> None:
+        log.error("index generation %s in %s is unreadable: %r", gen, self.index_dir, exc)
+        self._broken[gen] = (describe(exc), time.monotonic())
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Turn a read failure inside Whoosh (damaged files) into :class:`IndexUnavailable`."""
+        try:
+            yield
+        except READ_ERRORS as exc:
+            gen = self._local.generation or "?"
+            self._mark_broken(gen, exc)
+            self._drop_searcher()  # reopen (or fail cleanly) next time
+            raise IndexUnavailable(f"generation {gen} cannot be read: {describe(exc)}") from exc
+
+    def health(self) -> Health:
+        """Whether searches can be answered, from which generation, and what is wrong if not."""
+        newest = current_generation(self.index_dir)
+        try:
+            searcher, _ = self.searcher()
+        except IndexUnavailable as exc:
+            return Health(False, newest, 0, str(exc))
+        served = self._local.generation
+        reason = None
+        if served != newest:
+            failed = self._broken.get(newest or "")
+            reason = f"generation {newest} cannot be read ({failed[0] if failed else 'unknown'}); serving {served}"
+        else:
+            failed = self._broken.get(served or "")
+            reason = f"generation {served} had a read error: {failed[0]}" if failed else None
+        with self.reading():
+            return Health(True, served, searcher.doc_count(), reason)
 
     def _table(self, gen: str, searcher: Searcher) -> DocTable:
         table = self._tables.get(gen)

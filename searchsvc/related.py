@@ -65,7 +65,9 @@ class Related:
 
 
 # A capitalised word of at least MIN_NAME_CHARS letters, or a number of 2+ digits.
-_NAME_RE = re.compile(r"(?<![^\W_])(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][^\W_]{%d,}|\d{2,})(?![^\W_])" % (MIN_NAME_CHARS - 1))
+_NAME_RE = re.compile(
+    r"(?<![^\W_])(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][^\W_]{" + str(MIN_NAME_CHARS - 1) + r",}|\d{2,})(?![^\W_])"
+)
 
 
 @lru_cache(maxsize=200_000)

@@ -146,7 +146,9 @@ class SuggestArgs(Schema):
     q = fields.String(
         required=True,
         validate=validate.Length(min=1, max=MAX_SUGGEST_CHARS),
-        metadata={"description": f"What has been typed so far (1–{MAX_SUGGEST_CHARS} characters); its last word is completed."},
+        metadata={
+            "description": f"What has been typed so far (1–{MAX_SUGGEST_CHARS} characters); its last word is completed."
+        },
     )
     limit = fields.Integer(
         load_default=8,
@@ -160,7 +162,9 @@ class SuggestResponse(Schema):
     suggestions = fields.List(
         fields.String(),
         required=True,
-        metadata={"description": "Whole queries: q with its last word completed from the indexed titles, most frequent first."},
+        metadata={
+            "description": "Whole queries: q with its last word completed from the indexed titles, most frequent first."
+        },
     )
 
 
@@ -169,4 +173,7 @@ class RelatedSchema(Schema):
     title = fields.String(required=True)
     date = fields.String(required=True)
     lang = fields.String(required=True)
-    score = fields.Float(required=True, metadata={"description": "Similarity in [0, 1] (shared names and numbers, title words, days apart)."})
+    score = fields.Float(
+        required=True,
+        metadata={"description": "Similarity in [0, 1] (shared names and numbers, title words, days apart)."},
+    )
