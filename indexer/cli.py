@@ -72,14 +72,20 @@ def _add_common(p: argparse.ArgumentParser, corpus: bool = True) -> None:
     p.add_argument("--index", type=Path, required=True, metavar="INDEX_DIR", help="index folder")
 
 
-def _add_writer_opts(p: argparse.ArgumentParser, wait: float = 0.0, batches: bool = True) -> None:
-    p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+def _add_writer_opts(
+    p: argparse.ArgumentParser, wait: float = 0.0, batches: bool = True, retries: bool = False
+) -> None:
+    p.add_argument("--json", action="store_true", help="print the (last) summary as JSON on stdout")
     p.add_argument(
         "--wait",
         type=_seconds,
         default=wait,
         metavar="SECONDS",
-        help=f"wait this long for another writer before giving up with exit code 75 (default {wait:g})",
+        help=(
+            f"wait this long for another writer before giving up with exit code 75 (default {wait:g})"
+            if not retries
+            else f"wait this long for another writer per attempt, then retry (default {wait:g})"
+        ),
     )
     p.add_argument("--procs", type=_positive_int, default=1, help="indexing processes (default 1)")
     if batches:
@@ -132,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         ".part name and rename them into place. Stops cleanly on SIGINT/SIGTERM.",
     )
     _add_common(p)
-    _add_writer_opts(p, wait=5.0)
+    _add_writer_opts(p, wait=5.0, retries=True)
     p.add_argument(
         "--debounce",
         type=_seconds,

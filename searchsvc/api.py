@@ -119,7 +119,7 @@ def document(doc_id: str) -> Response:
 
 @bp.get("/documents/<path:doc_id>/related")
 def related(doc_id: str) -> Response:
-    found = find_related(access(), doc_id) if DOC_ID_RE.match(doc_id) else None
+    found = find_related(access(), doc_id) if valid_doc_id(doc_id) else None
     if found is None:
         return error_response(404, f"no document with id {doc_id!r}")
     return jsonify(_related_out.dump([vars(r) for r in found]))

@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+#: Bounds of the per-query time budget (seconds); see ``searchsvc.search.run_search``.
+MIN_TIME_BUDGET = 0.01
+MAX_TIME_BUDGET = 20.0
+
+
 class ConfigError(RuntimeError):
     """The service cannot start with this configuration."""
 
@@ -24,8 +29,13 @@ class Config:
         index_dir = env.get("SEARCH_INDEX_DIR", "").strip()
         if not index_dir:
             raise ConfigError("SEARCH_INDEX_DIR is not set: point it at an index built with `python -m indexer build`")
+        raw = env.get("SEARCH_TIME_BUDGET", "2.0")
         try:
-            budget = float(env.get("SEARCH_TIME_BUDGET", "2.0"))
+            budget = float(raw)
         except ValueError:
-            raise ConfigError("SEARCH_TIME_BUDGET must be a number of seconds") from None
+            raise ConfigError(f"SEARCH_TIME_BUDGET must be a number of seconds, not {raw!r}") from None
+        if not MIN_TIME_BUDGET <= budget <= MAX_TIME_BUDGET:
+            # Above the gunicorn worker timeout (30 s) a slow query would kill the
+            # worker instead of coming back partial.
+            raise ConfigError(f"SEARCH_TIME_BUDGET must be between {MIN_TIME_BUDGET} and {MAX_TIME_BUDGET} seconds, not {raw}")
         return cls(index_dir=Path(index_dir), time_budget=budget)

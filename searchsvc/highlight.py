@@ -8,7 +8,8 @@ query prefix. Everything else is HTML-escaped, so a document containing
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 
 from analyzers.chains import STEMMERS
@@ -16,6 +17,7 @@ from analyzers.normalize import clean, fold_kazakh, fold_yo
 from analyzers.tokenize import iter_tokens
 
 SNIPPET_CHARS = 260
+_CANDIDATES = 200
 
 
 @dataclass(frozen=True)
@@ -25,29 +27,59 @@ class MarkTerms:
     stems: dict[str, frozenset[str]]
     folded: frozenset[str]
     prefixes: frozenset[str]
+    #: lang → token → matched?, filled while marking this request's hits
+    seen: dict[str, dict[str, bool]] = field(default_factory=dict, compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(any(self.stems.values()) or self.folded or self.prefixes)
 
     def matches(self, token: str, lang: str) -> bool:
-        word = fold_yo(clean(token.lower()))
+        word, stem, folded, kk_folded, ru_folded = _forms(token, lang)
         stems = self.stems.get(lang if lang in self.stems else "ru", frozenset())
-        if stems and STEMMERS.get(lang, STEMMERS["ru"])(word) in stems:
+        if stems and stem in stems:
             return True
-        if self.folded:
-            folded = fold_kazakh(word)
-            if fold_kazakh(STEMMERS["kk"](word)) in self.folded or fold_kazakh(STEMMERS["ru"](folded)) in self.folded:
-                return True
+        if self.folded and (kk_folded in self.folded or ru_folded in self.folded):
+            return True
         if self.prefixes:
-            folded = fold_kazakh(word)
             return any(word.startswith(p) or folded.startswith(fold_kazakh(p)) for p in self.prefixes)
         return False
 
 
-def _spans(text: str, terms: MarkTerms, lang: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=200_000)
+def _forms(token: str, lang: str) -> tuple[str, str, str, str, str]:
+    """Every form of a document word that a query term can meet, memoised.
+
+    A snippet tests each word of a hit's body, and news repeats its words,
+    so the normalisation and the three stemmings run once per distinct word
+    per process instead of once per occurrence.
+    """
+    word = fold_yo(clean(token.lower()))
+    folded = fold_kazakh(word)
+    stem = STEMMERS.get(lang, STEMMERS["ru"])(word)
+    return word, stem, folded, fold_kazakh(STEMMERS["kk"](word)), fold_kazakh(STEMMERS["ru"](folded))
+
+
+def _spans(text: str, terms: MarkTerms, lang: str, enough: int | None = None, reach: int = 0) -> list[tuple[int, int]]:
+    """Spans of the matched words; with ``enough``, stop ``reach`` characters
+    past the ``enough``-th match (a snippet never looks further)."""
     if not terms:
         return []
-    return [m.span() for m in iter_tokens(text) if terms.matches(m.group(0), lang)]
+    out: list[tuple[int, int]] = []
+    matches = terms.matches
+    seen = terms.seen.setdefault(lang, {})
+    stop_at = None
+    for m in iter_tokens(text):
+        if stop_at is not None and m.start() > stop_at:
+            break
+        token = m.group()
+        hit = seen.get(token)
+        if hit is None:
+            hit = seen[token] = matches(token, lang)
+        if hit:
+            out.append(m.span())
+            if enough is not None and len(out) == enough:
+                stop_at = m.start() + reach
+    return out
 
 
 def mark(text: str, terms: MarkTerms, lang: str) -> str:
@@ -61,12 +93,12 @@ def snippet(text: str, terms: MarkTerms, lang: str, size: int = SNIPPET_CHARS) -
     "Best" is the window holding the most distinct matched words (then the
     most matches); with no match it is the opening of the text.
     """
-    spans = _spans(text, terms, lang)
+    spans = _spans(text, terms, lang, enough=_CANDIDATES, reach=size)
     if not spans:
         end = _cut_end(text, min(len(text), size))
         return _render(text, [], 0, end) + ("…" if end < len(text) else "")
     best_start, best_key = spans[0][0], (-1, -1)
-    candidates = spans[:200]  # enough to find a good window in a long text
+    candidates = spans[:_CANDIDATES]  # enough to find a good window in a long text
     for i, (start, _) in enumerate(candidates):
         inside = [s for s in candidates[i : i + 40] if s[1] <= start + size]
         distinct = len({text[a:b].lower() for a, b in inside})
@@ -88,7 +120,7 @@ def _cut_start(text: str, pos: int) -> int:
     if line != -1 and pos - line < 40:
         return line + 1
     space = text.rfind(" ", 0, pos)
-    return space + 1 if space != -1 else pos
+    return space + 1 if space != -1 else 0  # inside the first word: start at the text
 
 
 def _cut_end(text: str, pos: int) -> int:

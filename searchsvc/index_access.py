@@ -24,7 +24,7 @@ import threading
 import time
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,6 +109,45 @@ class Health:
     reason: str | None
 
 
+class FieldLengths:
+    """Per-document field lengths of one generation, as flat arrays.
+
+    BM25F asks for the length of the matched field of every scored document;
+    Whoosh answers each time through a column reader (a seek, a read and a
+    byte decode), a top item in query profiles. The lengths are read once per
+    generation and every searcher's leaf readers answer from the arrays, with
+    exactly Whoosh's results (including its ``None`` for a zero length byte).
+    """
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.leaves: list[dict[str, array]] = []
+        for sub, _ in searcher.leaf_searchers():
+            reader = sub.reader()
+            n = reader.doc_count_all()
+            get = reader.doc_field_length
+            per: dict[str, array] = {}
+            for name in reader.schema.scorable_names():
+                if n == 0 or get(0, name, -1) == -1:  # no length column in this segment: leave it to Whoosh
+                    continue
+                per[name] = array("I", (get(d, name, 0) or 0 for d in range(n)))
+            self.leaves.append(per)
+
+    def install(self, searcher: Searcher) -> None:
+        """Make ``searcher``'s leaf searchers (same generation) answer from the arrays."""
+        for (sub, _), lengths in zip(searcher.leaf_searchers(), self.leaves, strict=True):
+            sub.doc_field_length = _length_lookup(lengths, sub.doc_field_length)
+
+
+def _length_lookup(lengths: dict[str, array], fallback: Callable[..., object]) -> Callable[..., object]:
+    def doc_field_length(docnum: int, fieldname: str, default: object = 0) -> object:
+        arr = lengths.get(fieldname)
+        if arr is None:
+            return fallback(docnum, fieldname, default)
+        return arr[docnum] or None
+
+    return doc_field_length
+
+
 class _Local(threading.local):
     generation: str | None = None
     index: Index | None = None
@@ -123,6 +162,7 @@ class IndexAccess:
         self.ranking = ranking
         self._local = _Local()
         self._tables: dict[str, DocTable] = {}
+        self._lengths: dict[str, FieldLengths] = {}
         self._lock = threading.Lock()
         #: generation name → (reason, monotonic time of the failure)
         self._broken: dict[str, tuple[str, float]] = {}
@@ -159,6 +199,7 @@ class IndexAccess:
             ix = open_generation(self.index_dir, gen)
             searcher = ix.searcher(weighting=self.ranking.weighting())
             self._table(gen, searcher)
+            self._lengths_for(gen, searcher).install(searcher)
         except READ_ERRORS as exc:
             self._mark_broken(gen, exc)
             raise IndexUnavailable(f"generation {gen} cannot be read: {describe(exc)}") from exc
@@ -210,6 +251,14 @@ class IndexAccess:
             reason = f"generation {served} had a read error: {failed[0]}" if failed else None
         with self.reading():
             return Health(True, served, searcher.doc_count(), reason)
+
+    def _lengths_for(self, gen: str, searcher: Searcher) -> FieldLengths:
+        with self._lock:
+            lengths = self._lengths.get(gen)
+            if lengths is None:
+                lengths = FieldLengths(searcher)
+                self._lengths = {gen: lengths}  # older generations are done with
+        return lengths
 
     def _table(self, gen: str, searcher: Searcher) -> DocTable:
         table = self._tables.get(gen)

@@ -11,7 +11,14 @@ from searchsvc import schemas
 
 _ERRORS = {
     "400": {"description": "Invalid parameter; `error.fields` names each field and its problem.", "content": {"application/json": {"schema": "Error"}}},
+    "503": {"description": "The index is missing or damaged; `/api/health` says why. Retry later.", "content": {"application/json": {"schema": "Error"}}},
 }
+_SEARCH_DESCRIPTION = (
+    "Limits: q ≤ 500 characters and ≤ 32 words; per_page ≤ 100; page × per_page ≤ 1000; prefixes need 2 letters "
+    "and expand to ≤ 64 terms per field (≤ 512 for the whole query); no fuzzy matching. Over a limit: 400 with "
+    "`error.fields`. Each query has a time budget (SEARCH_TIME_BUDGET, default 2 s): past it the answer is what "
+    "was found so far, with `partial: true` (then `total` and the facets are lower bounds)."
+)
 
 
 def build_spec(version: str) -> dict[str, Any]:
@@ -37,6 +44,7 @@ def build_spec(version: str) -> dict[str, Any]:
         operations={
             "get": {
                 "summary": "Search articles",
+                "description": _SEARCH_DESCRIPTION,
                 "parameters": [{"in": "query", "schema": schemas.SearchArgs}],
                 "responses": {"200": {"description": "Ranked hits with snippets and facets", "content": {"application/json": {"schema": "SearchResponse"}}}, **_ERRORS},
             }
@@ -48,7 +56,7 @@ def build_spec(version: str) -> dict[str, Any]:
             "get": {
                 "summary": "One article, full text",
                 "parameters": [{"in": "path", "name": "doc_id", "required": True, "schema": {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$"}}],
-                "responses": {"200": {"description": "The article", "content": {"application/json": {"schema": "Document"}}}, "404": not_found},
+                "responses": {"200": {"description": "The article", "content": {"application/json": {"schema": "Document"}}}, "404": not_found, **_ERRORS},
             }
         },
     )
@@ -82,8 +90,8 @@ def build_spec(version: str) -> dict[str, Any]:
             "get": {
                 "summary": "Index status",
                 "responses": {
-                    "200": {"description": "Serving", "content": {"application/json": {"schema": "Health"}}},
-                    "503": {"description": "Degraded", "content": {"application/json": {"schema": "Health"}}},
+                    "200": {"description": "Serving: `status` is ok, or degraded with a `reason` (e.g. the newest generation is damaged and an older one is served)", "content": {"application/json": {"schema": "Health"}}},
+                    "503": {"description": "Nothing can be served (no index, or it is damaged): `status` degraded, `reason` says why", "content": {"application/json": {"schema": "Health"}}},
                 },
             }
         },

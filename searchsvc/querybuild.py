@@ -24,6 +24,10 @@ from searchsvc.ranking import DEFAULT, QUESTION_WORDS, Ranking
 LANGS = ("kk", "ru")
 MAX_PREFIX_TERMS = 64
 MIN_PREFIX_CHARS = 2
+#: Expanded terms for all the prefixes of one query together: each term costs
+#: a posting-list matcher (about 1 ms), so 32 prefixes × 5 fields × 64 terms
+#: would take seconds before the time budget could even start counting.
+MAX_QUERY_EXPANSION = 512
 
 _ANALYZERS = {lang: language_analyzer(lang) for lang in LANGS}
 _FOLDED = folded_analyzer()
@@ -73,9 +77,12 @@ class QueryBuilder:
         self.stems: dict[str, set[str]] = {lang: set() for lang in LANGS}
         self.folded: set[str] = set()
         self.prefixes: set[str] = set()
+        self._prefix_share = MAX_QUERY_EXPANSION
 
     def build(self, parsed: ParsedQuery) -> Built | None:
         """The query, or None when nothing searchable is left (only stop words)."""
+        n_prefixes = sum(c.prefix for c in parsed.positive_clauses) + sum(c.prefix for c in parsed.excluded)
+        self._prefix_share = MAX_QUERY_EXPANSION // max(1, n_prefixes)
         plain = [g[0] for g in parsed.groups if len(g) == 1 and _is_plain(g[0])]
         # Question words ("қашан", "сколько") say what kind of answer is wanted,
         # not what it is about; they only count when nothing else is left.
@@ -166,19 +173,21 @@ class QueryBuilder:
         if track:
             self.prefixes.add(raw)
         subs: list[wq.Query] = []
+        n_fields = len(LANGS) * len(self._fields(LANGS[0], c.field)) + (c.field is None)
+        per_field = max(1, min(MAX_PREFIX_TERMS, self._prefix_share // n_fields))
         for lang in LANGS:
             for fname, weight in self._fields(lang, c.field):
-                subs += self._expand(fname, raw, weight)
+                subs += self._expand(fname, raw, weight, per_field)
         if c.field is None:
-            subs += self._expand("fold", fold_kazakh(raw), self.r.fold)
+            subs += self._expand("fold", fold_kazakh(raw), self.r.fold, per_field)
         return wq.Or(subs) if subs else wq.NullQuery
 
-    def _expand(self, fname: str, prefix: str, weight: float) -> list[wq.Query]:
-        """A bounded prefix expansion: the first terms in index order."""
-        out = []
+    def _expand(self, fname: str, prefix: str, weight: float, limit: int = MAX_PREFIX_TERMS) -> list[wq.Query]:
+        """A bounded prefix expansion: the first ``limit`` terms in index order."""
+        out: list[wq.Query] = []
         for term in self.reader.expand_prefix(fname, prefix):
             out.append(wq.Term(fname, term if isinstance(term, str) else term.decode("utf-8"), boost=weight))
-            if len(out) >= MAX_PREFIX_TERMS:
+            if len(out) >= limit:
                 break
         return out
 

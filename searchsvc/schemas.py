@@ -6,6 +6,7 @@ the 400 errors say the same thing.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
@@ -15,6 +16,16 @@ MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 32
 MAX_PER_PAGE = 100
 MAX_DEPTH = 1000  # page × per_page: deep pages cost page × per_page to collect
+MIN_PREFIX_CHARS = 2  # = searchsvc.querybuild.MIN_PREFIX_CHARS (kept in sync by a test)
+MAX_PREFIX_TERMS = 64  # = searchsvc.querybuild.MAX_PREFIX_TERMS
+#: A '*' that does not end a word: a lone '*', '-*', 'title:*', '"*', '*abc'.
+_BARE_STAR_RE = re.compile(r"""(?:^|\s)[-"]*(?:[A-Za-z]+:)?"?\*""")
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def query_terms(q: str) -> int:
+    """How many words a query has, counted as the parser splits them (the OR operator aside)."""
+    return sum(len(_WORD_RE.findall(chunk)) for chunk in q.split() if chunk != "OR")
 
 
 class SearchArgs(Schema):
@@ -32,7 +43,10 @@ class SearchArgs(Schema):
                 "with a bonus for documents matching more words), \"exact phrase\", -exclude, "
                 "a OR b, prefix* (at least 2 letters before *), title:word or title:\"phrase\". "
                 "Kazakh may be typed on a Russian keyboard (казакстан) or in Latin (Qazaqstan). "
-                f"At most {MAX_QUERY_CHARS} characters and {MAX_QUERY_TERMS} words."
+                f"At most {MAX_QUERY_CHARS} characters and {MAX_QUERY_TERMS} words (runs of letters and digits; "
+                "`OR` aside). `*` only ends a word: a lone `*` or a leading `*abc` is a 400; a prefix with "
+                f"fewer than {MIN_PREFIX_CHARS} letters (`a*`) is searched as the plain word; a prefix expands to "
+                f"at most {MAX_PREFIX_TERMS} index terms per field. No fuzzy matching."
             )
         },
     )
@@ -48,7 +62,11 @@ class SearchArgs(Schema):
         validate=validate.OneOf(("relevance", "date")),
         metadata={"description": "relevance (default) or date (newest first)."},
     )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1), metadata={"description": "Page, from 1."})
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=MAX_DEPTH),
+        metadata={"description": f"Page, from 1; page × per_page ≤ {MAX_DEPTH} (the maximum result depth)."},
+    )
     per_page = fields.Integer(
         load_default=10,
         validate=validate.Range(min=1, max=MAX_PER_PAGE),
@@ -69,8 +87,10 @@ class SearchArgs(Schema):
     def _check(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("q") is not None and not data["q"].strip():
             raise ValidationError("Must not be blank.", "q")
-        if len(data.get("q", "").split()) > MAX_QUERY_TERMS:
+        if query_terms(data.get("q", "")) > MAX_QUERY_TERMS:
             raise ValidationError(f"At most {MAX_QUERY_TERMS} words.", "q")
+        if _BARE_STAR_RE.search(data.get("q", "")):
+            raise ValidationError(f"'*' must end a word of at least {MIN_PREFIX_CHARS} letters (prefix*).", "q")
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise ValidationError("date_from is after date_to.", "date_from")
         if data.get("page", 1) * data.get("per_page", 10) > MAX_DEPTH:

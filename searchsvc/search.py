@@ -9,6 +9,7 @@ months outside the chosen dates. Counting uses the per-generation
 
 from __future__ import annotations
 
+import heapq
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -99,16 +100,43 @@ def _empty(req: SearchRequest, started: float) -> SearchResult:
 
 
 def run_search(access: IndexAccess, req: SearchRequest) -> SearchResult:
-    """Execute a search request against the current index generation."""
+    """Execute a search request against the current index generation.
+
+    Past ``req.time_budget`` the answer is what was found so far, flagged
+    ``partial`` (``total`` and facets are then lower bounds). A damaged index
+    raises :class:`~searchsvc.errors.IndexUnavailable` (a JSON 503), not a 500.
+    """
+    with access.reading():
+        return _search(access, req)
+
+
+def _matches(searcher: Searcher, built: Built, deadline: float) -> tuple[list[int], bool]:
+    """Every matching docnum, or those found before ``deadline`` (then True: partial)."""
+    out: list[int] = []
+    for i, docnum in enumerate(built.query.docs(searcher)):
+        if not i & 1023 and time.perf_counter() > deadline:
+            return out, True
+        out.append(docnum)
+    return out, False
+
+
+def _search(access: IndexAccess, req: SearchRequest) -> SearchResult:
     started = time.perf_counter()
     searcher, table = access.searcher()
     built = QueryBuilder(searcher.reader(), access.ranking).build(parse(req.q))
     if built is None:
         return _empty(req, started)
-    docnums = list(built.query.docs(searcher))
-    allowed, langs, months = count_facets(docnums, table, req)
     filtered = bool(req.langs or req.date_from or req.date_to)
-    hits, partial = _page(searcher, built, req, allowed if filtered else None)
+    if req.sort == "relevance":
+        # One scored pass feeds both the facets and the page (see _scored_matches).
+        scores, partial = _scored_matches(searcher, built, req.time_budget)
+        allowed, langs, months = count_facets(list(scores), table, req)
+        hits = _top(scores, allowed if filtered else None, req)
+    else:
+        docnums, cut = _matches(searcher, built, started + req.time_budget)
+        allowed, langs, months = count_facets(docnums, table, req)
+        hits, partial = _page(searcher, built, req, allowed if filtered else None)
+        partial = partial or cut
     terms = _mark_terms(built)
     took = (time.perf_counter() - started) * 1000
     return SearchResult(
@@ -161,6 +189,38 @@ def _page(searcher: Searcher, built: Built, req: SearchRequest, allowed: set[int
     start = (req.page - 1) * req.per_page
     # Sorted by date, Whoosh reports the sort key as the score; relevance is not computed.
     return [(hit.docnum, float(hit.score or 0.0) if sortedby is None else 0.0) for hit in results[start:limit]], partial
+
+
+def _scored_matches(searcher: Searcher, built: Built, budget: float) -> tuple[dict[int, float], bool]:
+    """Every match with its score, and whether the time budget ran out.
+
+    The facets need every match anyway, so scoring them in the same pass and
+    picking the page from the dict is cheaper than an unscored pass for the
+    facets plus Whoosh's top-k collector for the page (which walks the
+    postings a second time). Matchers are built per segment exactly as
+    Whoosh's collectors build them, so the scores are the same.
+    """
+    deadline = time.perf_counter() + budget
+    context = searcher.context()
+    scores: dict[int, float] = {}
+    for sub, offset in searcher.leaf_searchers():
+        m = built.query.matcher(sub, context)
+        n = 0
+        while m.is_active():
+            scores[offset + m.id()] = m.score()
+            m.next()
+            n += 1
+            if not n & 1023 and time.perf_counter() > deadline:
+                return scores, True
+    return scores, False
+
+
+def _top(scores: dict[int, float], allowed: set[int] | None, req: SearchRequest) -> list[tuple[int, float]]:
+    """The requested page by score, ties by docnum (Whoosh's collector order)."""
+    limit = req.page * req.per_page
+    pool = scores if allowed is None else allowed
+    best = heapq.nsmallest(limit, pool, key=lambda d: (-scores[d], d))
+    return [(d, float(scores[d] or 0.0)) for d in best[(req.page - 1) * req.per_page : limit]]
 
 
 def _mark_terms(built: Built) -> MarkTerms:

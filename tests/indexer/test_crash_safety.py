@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from indexer.corpus import content_hash
+from indexer.pipeline import DEFAULT_BATCH_SIZE
 from indexer.store import current_generation, generations
 from searchsvc import Config, create_app
-from tests.indexer.conftest import index_docs, run_indexer, start_indexer, wait_for
+from tests.indexer.conftest import EXPAND, index_docs, run_indexer, start_indexer, wait_for
 
 MakeCorpus = Callable[..., Path]
 BATCH = 100
@@ -105,3 +108,22 @@ def test_sigkill_mid_build_keeps_the_old_index_whole(make_corpus: MakeCorpus, tm
     done = run_indexer("build", corpus, "--index", index)
     assert done.returncode == 0, done.stderr
     assert set(index_docs(index)) == {p.name[:-4] for p in corpus.glob("*.txt")}
+
+
+@pytest.mark.slow
+def test_sigkill_mid_update_of_the_whole_bench_corpus(tmp_path: Path) -> None:
+    """The same on all 2,011 bench articles with the default batch size (about a minute)."""
+    if not EXPAND.is_file():
+        pytest.skip("needs ../shared/corpus/bench")
+    corpus, index = tmp_path / "bench", tmp_path / "index"
+    subprocess.run([sys.executable, str(EXPAND), str(corpus)], check=True)
+    total = len(list(corpus.glob("*.txt")))
+    log = tmp_path / "update.log"
+    proc = start_indexer("update", corpus, "--index", index, log=log)
+    kill_mid_write(proc, index, log, after_publishes=1)
+    docs = assert_consistent(index, corpus)
+    assert 0 < len(docs) < total and len(docs) % DEFAULT_BATCH_SIZE == 0
+    done = run_indexer("update", corpus, "--index", index, "--json", timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["added"] == total - len(docs)
+    assert len(assert_consistent(index, corpus)) == total

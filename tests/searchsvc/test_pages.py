@@ -207,7 +207,7 @@ def test_related_api_links_the_seed_pair_both_ways(client: FlaskClient) -> None:
     assert set(there[0]) == {"id", "title", "date", "lang", "score"}
     assert there[0]["lang"] == "ru" and 0 < there[0]["score"] <= 1
     assert client.get("/api/documents/nope_nope/related").status_code == 404
-    assert client.get("/api/documents/..%2F..%2Fetc/related").status_code == 404
+    assert client.get("/api/documents/..%2F..%2Fetc/related").status_code in (400, 404)  # malformed id
 
 
 def test_related_stays_quiet_when_no_story_matches(client: FlaskClient) -> None:
