@@ -158,7 +158,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> Server:
-        env = dict(os.environ, SEARCH_INDEX_DIR=str(self.index), SEARCH_TIME_BUDGET="30")
+        env = dict(os.environ, SEARCH_INDEX_DIR=str(self.index), SEARCH_TIME_BUDGET="20")
         cmd = [
             sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(self.workers), "--worker-class", "gthread", "--threads", "2",

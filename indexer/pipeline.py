@@ -157,14 +157,31 @@ def _no_progress(total: int, what: str) -> Callable[[int], None]:
     return lambda n: None
 
 
+class CorruptIndex(OSError):
+    """The committed generation cannot be read, so an update has no base to build on.
+
+    An ``OSError`` so every verb maps it to exit code 4. Nothing is written on
+    top of it; ``build`` makes a new generation from the corpus.
+    """
+
+
 def _known_hashes(index_dir: Path) -> dict[str, str]:
-    if not current_generation(index_dir):
+    gen = current_generation(index_dir)
+    if not gen:
         return {}
-    _, ix = open_current(index_dir)
     try:
-        return indexed_hashes(ix)
-    finally:
-        ix.close()
+        _, ix = open_current(index_dir)
+        try:
+            return indexed_hashes(ix)
+        finally:
+            ix.close()
+    except OSError:
+        raise
+    except Exception as exc:  # Whoosh reports damaged files as EOFError, struct.error, bare Exception...
+        raise CorruptIndex(
+            f"generation {gen} in {index_dir} is damaged ({type(exc).__name__}: {exc}); nothing was written. "
+            f"Rebuild it from the corpus: python -m indexer build CORPUS_DIR --index {index_dir}"
+        ) from exc
 
 
 def sync(

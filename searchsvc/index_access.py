@@ -45,6 +45,25 @@ READ_ERRORS: tuple[type[BaseException], ...] = (
     pickle.UnpicklingError,
     zlib.error,
 )
+
+
+def is_read_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` means the index files are damaged or unreadable.
+
+    Besides I/O and decoding errors, Whoosh raises a bare ``Exception``
+    ("Block tag error") on a short read of a posting block; that counts when it
+    comes from Whoosh's own code, so a bug of ours still shows as a 500.
+    """
+    if isinstance(exc, READ_ERRORS):
+        return True
+    if type(exc) is Exception and exc.__traceback__ is not None:
+        tb = exc.__traceback__
+        while tb.tb_next is not None:
+            tb = tb.tb_next
+        return "whoosh" in Path(tb.tb_frame.f_code.co_filename).parts
+    return False
+
+
 #: A generation that failed is not retried on every request, only this often.
 RETRY_SECONDS = 5.0
 
@@ -200,7 +219,9 @@ class IndexAccess:
             searcher = ix.searcher(weighting=self.ranking.weighting())
             self._table(gen, searcher)
             self._lengths_for(gen, searcher).install(searcher)
-        except READ_ERRORS as exc:
+        except Exception as exc:
+            if not is_read_failure(exc):
+                raise
             self._mark_broken(gen, exc)
             raise IndexUnavailable(f"generation {gen} cannot be read: {describe(exc)}") from exc
         self._broken.pop(gen, None)
@@ -228,7 +249,9 @@ class IndexAccess:
         """Turn a read failure inside Whoosh (damaged files) into :class:`IndexUnavailable`."""
         try:
             yield
-        except READ_ERRORS as exc:
+        except Exception as exc:
+            if not is_read_failure(exc):
+                raise
             gen = self._local.generation or "?"
             self._mark_broken(gen, exc)
             self._drop_searcher()  # reopen (or fail cleanly) next time
@@ -249,6 +272,14 @@ class IndexAccess:
         else:
             failed = self._broken.get(served or "")
             reason = f"generation {served} had a read error: {failed[0]}" if failed else None
+        try:  # a fresh open re-reads the table of contents and segment directories
+            open_generation(self.index_dir, served or "").close()
+        except Exception as exc:
+            if not is_read_failure(exc):
+                raise
+            self._mark_broken(served or "?", exc)
+            self._drop_searcher()
+            return Health(False, served, 0, f"generation {served} cannot be read: {describe(exc)}")
         with self.reading():
             return Health(True, served, searcher.doc_count(), reason)
 

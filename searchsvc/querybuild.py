@@ -16,7 +16,7 @@ from whoosh.reading import IndexReader
 
 from analyzers.chains import analyze, folded_analyzer, language_analyzer
 from analyzers.normalize import clean, fold_kazakh, fold_yo
-from analyzers.translit import is_latin_word, latin_to_cyrillic
+from analyzers.translit import is_latin_word, latin_variants
 from searchsvc.coordination import CoordinatedOr
 from searchsvc.querylang import Clause, ParsedQuery
 from searchsvc.ranking import DEFAULT, QUESTION_WORDS, Ranking
@@ -46,7 +46,7 @@ def word_terms(word: str) -> WordTerms:
     """Analyse a query word with every chain (and its Cyrillic form if Latin)."""
     variants = [word]
     if is_latin_word(word):
-        variants.append(latin_to_cyrillic(word))
+        variants += latin_variants(word)
     out = WordTerms()
     for lang in LANGS:
         out.by_lang[lang] = _dedupe(t for v in variants for t in analyze(_ANALYZERS[lang], v))

@@ -3,8 +3,10 @@
 Supported: plain words, ``"exact phrase"``, ``-exclude`` (a word or a
 phrase), ``OR`` between two clauses, a trailing ``*`` for a prefix, and
 ``title:`` before a word or a phrase. Anything else is read as plain text, so
-parsing never fails: a stray quote, a lone ``-`` or ``OR`` at the edges are
-simply words or nothing.
+parsing never fails: an unbalanced quote is ignored (its words are plain
+words), a lone ``-`` or ``OR`` at the edges is nothing, an unknown
+``field:`` is two plain words, and a query of only exclusions searches
+those words instead of returning nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ FIELDS = ("title",)
 
 # One clause: optional '-', optional 'title:', then a quoted phrase or a bare run.
 _CLAUSE_RE = re.compile(
-    r"""(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<bare>[^\s"]+))""",
+    r"""(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<bare>[^\s"]+))""",
 )
 
 
