@@ -17,3 +17,6 @@ max_requests_jitter = 2000
 accesslog = "-"
 errorlog = "-"
 loglevel = "info"
+# gunicorn ≥ 25.1 opens a control socket shared by every gunicorn of the user
+# (~/.gunicorn/gunicorn.ctl); several servers (tests, benchmarks) run side by side here.
+control_socket_disable = True
