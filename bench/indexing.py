@@ -67,6 +67,8 @@ def _figures(runs: list[procwatch.Run], docs: int, mb: float) -> dict[str, float
         "docs_per_s": docs / secs,
         "mb_per_s": mb / secs,
         "peak_rss_mb": median(r.peak_rss_mb for r in runs),
+        "cpu_seconds": median(r.cpu_seconds for r in runs),
+        "docs_per_cpu_s": docs / max(1e-9, median(r.cpu_seconds for r in runs)),
     }
 
 

@@ -1,4 +1,8 @@
-"""Wall time and peak resident memory of a command and all its children.
+"""Wall time, CPU time and peak resident memory of a command and its children.
+
+CPU time (``RUSAGE_CHILDREN``: every waited-for descendant, so a
+multiprocess writer's workers count) is the figure that survives other jobs
+on the machine; wall time is what a user waits.
 
 Linux only: the process tree is read from ``/proc`` every few milliseconds
 and the RSS of every live member is summed (``ru_maxrss`` would report only
@@ -8,6 +12,7 @@ the largest single process, which hides a multiprocess writer's workers).
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import time
 from dataclasses import dataclass
@@ -21,6 +26,7 @@ class Run:
     seconds: float
     peak_rss_mb: float
     stdout: str
+    cpu_seconds: float = 0.0  # user + system time of the command and its children
 
 
 def _children() -> dict[int, list[int]]:
@@ -65,6 +71,7 @@ def tree_rss_mb(pid: int) -> float:
 def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None, interval: float = 0.05) -> Run:
     """Run ``cmd`` to completion; raise on a non-zero exit."""
     started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak, pids, last_scan = 0.0, [proc.pid], 0.0
     while proc.poll() is None:
@@ -75,6 +82,8 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = No
         time.sleep(interval)
     out, err = proc.communicate()
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {err[-2000:]}")
-    return Run(seconds, peak, out)
+    return Run(seconds, peak, out, cpu)

@@ -15,6 +15,8 @@ def _rows(fig: dict[str, Any]) -> list[Row]:
         ("build: docs/s", b["ours"]["docs_per_s"], b["fts5"]["docs_per_s"]),
         ("build: MB text/s", b["ours"]["mb_per_s"], b["fts5"]["mb_per_s"]),
         ("build: seconds", b["ours"]["seconds"], b["fts5"]["seconds"]),
+        ("build: CPU seconds (all processes)", b["ours"].get("cpu_seconds"), b["fts5"].get("cpu_seconds")),
+        ("build: docs per CPU-second", b["ours"].get("docs_per_cpu_s"), b["fts5"].get("docs_per_cpu_s")),
         ("build: peak RSS MB", b["ours"]["peak_rss_mb"], b["fts5"]["peak_rss_mb"]),
         (f"update +{u['new_docs']} docs: seconds", u["ours"]["seconds"], u["fts5"]["seconds"]),
         ("update: % of full build time", u["ours"]["pct_of_build"], u["fts5"]["pct_of_build"]),

@@ -64,6 +64,7 @@ def result_json(result: SearchResult) -> dict[str, Any]:
         "partial": result.partial,
         "hits": [vars(h) for h in result.hits],
         "facets": result.facets,
+        "suggestion": result.suggestion,
     }
     return _search_out.dump(payload)
 

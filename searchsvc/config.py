@@ -6,7 +6,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-
 #: Bounds of the per-query time budget (seconds); see ``searchsvc.search.run_search``.
 MIN_TIME_BUDGET = 0.01
 MAX_TIME_BUDGET = 20.0
@@ -37,5 +36,6 @@ class Config:
         if not MIN_TIME_BUDGET <= budget <= MAX_TIME_BUDGET:
             # Above the gunicorn worker timeout (30 s) a slow query would kill the
             # worker instead of coming back partial.
-            raise ConfigError(f"SEARCH_TIME_BUDGET must be between {MIN_TIME_BUDGET} and {MAX_TIME_BUDGET} seconds, not {raw}")
+            bounds = f"between {MIN_TIME_BUDGET} and {MAX_TIME_BUDGET} seconds"
+            raise ConfigError(f"SEARCH_TIME_BUDGET must be {bounds}, not {raw}")
         return cls(index_dir=Path(index_dir), time_budget=budget)

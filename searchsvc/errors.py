@@ -38,7 +38,11 @@ def register(app: Flask) -> None:
     def _http(exc: HTTPException) -> Response | HTTPException:
         if not _wants_json():
             return exc
-        return error_response(exc.code or 500, exc.description or exc.name)
+        resp = error_response(exc.code or 500, exc.description or exc.name)
+        for key, value in exc.get_headers():  # e.g. Allow on a 405 (RFC 9110), Retry-After
+            if key.lower() not in ("content-type", "content-length"):
+                resp.headers[key] = value
+        return resp
 
     @app.errorhandler(IndexUnavailable)
     def _unavailable(exc: IndexUnavailable) -> Response | tuple[str, int, dict[str, str]]:
@@ -47,7 +51,10 @@ def register(app: Flask) -> None:
             resp = error_response(503, f"the search index is unavailable: {exc}")
             resp.headers["Retry-After"] = "30"
             return resp
-        page = "<!doctype html><title>Unavailable</title><p>Search is temporarily unavailable. Please try again later.</p>"
+        page = (
+            "<!doctype html><title>Unavailable</title>"
+            "<p>Search is temporarily unavailable. Please try again later.</p>"
+        )
         return page, 503, {"Content-Type": "text/html; charset=utf-8", "Retry-After": "30"}
 
     @app.errorhandler(Exception)

@@ -45,7 +45,7 @@ class MarkTerms:
         return False
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)  # ~25 MB at most per worker
 def _forms(token: str, lang: str) -> tuple[str, str, str, str, str]:
     """Every form of a document word that a query term can meet, memoised.
 

@@ -11,7 +11,10 @@ from searchsvc import schemas
 
 _ERRORS = {
     "400": {"description": "Invalid parameter; `error.fields` names each field and its problem.", "content": {"application/json": {"schema": "Error"}}},
-    "503": {"description": "The index is missing or damaged; `/api/health` says why. Retry later.", "content": {"application/json": {"schema": "Error"}}},
+    "503": {
+        "description": "The index is missing or damaged; `/api/health` says why. Retry later.",
+        "content": {"application/json": {"schema": "Error"}},
+    },
 }
 _SEARCH_DESCRIPTION = (
     "Limits: q ≤ 500 characters and ≤ 32 words; per_page ≤ 100; page × per_page ≤ 1000; prefixes need 2 letters "
@@ -90,8 +93,16 @@ def build_spec(version: str) -> dict[str, Any]:
             "get": {
                 "summary": "Index status",
                 "responses": {
-                    "200": {"description": "Serving: `status` is ok, or degraded with a `reason` (e.g. the newest generation is damaged and an older one is served)", "content": {"application/json": {"schema": "Health"}}},
-                    "503": {"description": "Nothing can be served (no index, or it is damaged): `status` degraded, `reason` says why", "content": {"application/json": {"schema": "Health"}}},
+                    "200": {
+                        "description": "Serving: `status` is ok, or degraded with a `reason` "
+                        "(e.g. the newest generation is damaged and an older one is served)",
+                        "content": {"application/json": {"schema": "Health"}},
+                    },
+                    "503": {
+                        "description": "Nothing can be served (no index, or it is damaged): "
+                        "`status` degraded, `reason` says why",
+                        "content": {"application/json": {"schema": "Health"}},
+                    },
                 },
             }
         },

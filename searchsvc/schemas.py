@@ -42,7 +42,11 @@ class SearchArgs(Schema):
                 "The query. Plain words (all word forms of either language match, ranked OR "
                 "with a bonus for documents matching more words), \"exact phrase\", -exclude, "
                 "a OR b, prefix* (at least 2 letters before *), title:word or title:\"phrase\". "
-                "Kazakh may be typed on a Russian keyboard (казакстан) or in Latin (Qazaqstan). "
+                "Question words (қашан, қанша, сколько, почему…) are ignored unless nothing else is left. "
+                "Anything else (other operators, stray quotes, unknown field:) is searched as plain words. "
+                "Kazakh may be typed on a Russian keyboard (казакстан finds қазақстан, ranked below exact "
+                "spellings), in the 2021 Latin alphabet (Qazaqstan, Mäskeu) or informal Latin (dostyk, "
+                "zhastar); a name in its Russian spelling finds the Kazakh one and back (Токаев, Тоқаев). "
                 f"At most {MAX_QUERY_CHARS} characters and {MAX_QUERY_TERMS} words (runs of letters and digits; "
                 "`OR` aside). `*` only ends a word: a lone `*` or a leading `*abc` is a 400; a prefix with "
                 f"fewer than {MIN_PREFIX_CHARS} letters (`a*`) is searched as the plain word; a prefix expands to "
@@ -51,9 +55,13 @@ class SearchArgs(Schema):
         },
     )
     lang = fields.List(
-        fields.String(validate=validate.OneOf(LANG_VALUES)),
+        # "" is in the enum because an empty value (a blank form field) is dropped, not an error.
+        fields.String(validate=validate.OneOf((*LANG_VALUES, ""))),
         load_default=list,
-        metadata={"description": "Languages to keep: repeat the parameter or give a comma list (kk, ru, other)."},
+        metadata={
+            "description": "Languages to keep: repeat the parameter or give a comma list (kk, ru, other); "
+            "empty values are ignored."
+        },
     )
     date_from = fields.Date(load_default=None, metadata={"description": "Earliest date, YYYY-MM-DD, inclusive."})
     date_to = fields.Date(load_default=None, metadata={"description": "Latest date, YYYY-MM-DD, inclusive."})
@@ -125,6 +133,17 @@ class SearchResponse(Schema):
     partial = fields.Boolean(required=True, metadata={"description": "True when the time budget cut the search short."})
     hits = fields.List(fields.Nested(HitSchema), required=True)
     facets = fields.Nested(Facets, required=True)
+    suggestion = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": (
+                "Did you mean: the whole query with misspelt words corrected from the index's own "
+                "vocabulary (plain text, not HTML), offered only when the query matched fewer than "
+                "3 documents and the corrected one matches more; otherwise null."
+            )
+        },
+    )
 
 
 class DocumentSchema(Schema):

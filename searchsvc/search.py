@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from whoosh.collectors import Collector, TimeLimit, TimeLimitCollector
 from whoosh.searching import Searcher
 
+from indexer.store import open_current
+from searchsvc import spelling
 from searchsvc.highlight import MarkTerms, mark, snippet
 from searchsvc.index_access import DocTable, IndexAccess
 from searchsvc.querybuild import Built, QueryBuilder
@@ -58,6 +60,8 @@ class SearchResult:
     facets: dict[str, list[dict[str, object]]]
     partial: bool = False
     terms: MarkTerms | None = field(default=None, repr=False)
+    #: "Did you mean": the whole corrected query (plain text), or None.
+    suggestion: str | None = None
 
 
 def _day(date: str | None, default: int) -> int:
@@ -148,7 +152,21 @@ def _search(access: IndexAccess, req: SearchRequest) -> SearchResult:
         facets={"lang": _facet_list(langs), "date": _facet_list(months, by_value=True)},
         partial=partial,
         terms=terms,
+        suggestion=_suggestion(access, searcher, table, req, len(allowed)),
     )
+
+
+def _suggestion(access: IndexAccess, searcher: Searcher, table: DocTable, req: SearchRequest, total: int) -> str | None:
+    """A spelling correction when the query found little (see ``searchsvc.spelling``)."""
+
+    def count(text: str) -> int:
+        built = QueryBuilder(searcher.reader(), access.ranking).build(parse(text))
+        return len(count_facets(list(built.query.docs(searcher)), table, req)[0]) if built else 0
+
+    def opener() -> Searcher:
+        return open_current(access.index_dir)[1].searcher()
+
+    return spelling.suggest(searcher, table, opener, req.q, total, count, req.langs)
 
 
 class BudgetCollector(TimeLimitCollector):

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from whoosh.searching import Searcher
 
+from analyzers.langid import detect
 from analyzers.normalize import clean, fold_yo, has_kazakh_letters
 from analyzers.tokenize import iter_tokens
 from searchsvc.querylang import parse
@@ -37,15 +38,17 @@ log = logging.getLogger(__name__)
 #: Suggest only when a query has fewer matches than this.
 SUGGEST_BELOW = 3
 #: A word must occur this often to be offered as a correction (typos in
-#: the corpus itself occur once).
-MIN_COUNT = 3
+#: the corpus itself mostly occur once).
+MIN_COUNT = 2
 #: Words shorter than this are never corrected (too many neighbours).
 MIN_WORD = 4
 #: Characters of each body read into the vocabulary (titles are read whole).
-BODY_CHARS = 4000
+BODY_CHARS = 2000
 MAX_DISTANCE = 2
 
 _WORD_RE = re.compile(r"^[^\W\d_]+$")
+#: Runs of letters (the tokenizer's words, split at digits too).
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
 
 #: ``count(query_text)``: how many documents a query text matches.
 CountFn = Callable[[str], int]
@@ -84,12 +87,20 @@ class Speller:
     @classmethod
     def from_searcher(cls, searcher: Searcher) -> Speller:
         started = time.perf_counter()
-        counts: dict[str, Counter[str]] = {}
+        texts: dict[str, list[str]] = {}
         for doc in searcher.reader().all_stored_fields():
-            lang = doc.get("lang") or "other"
-            text = f"{doc.get('title', '')}\n{str(doc.get('body', ''))[:BODY_CHARS]}"
-            c = counts.setdefault(lang, Counter())
-            c.update(w for w in (fold_yo(m.group(0).lower()) for m in iter_tokens(clean(text))) if _WORD_RE.match(w))
+            texts.setdefault(doc.get("lang") or "other", []).extend(
+                (str(doc.get("title", "")), str(doc.get("body", ""))[:BODY_CHARS])
+            )
+        counts: dict[str, Counter[str]] = {}
+        for lang, parts in texts.items():
+            # Count raw words in one C-level pass, then normalise the distinct
+            # ones (str.translate over megabytes of text is slow).
+            raw = Counter(_LETTERS_RE.findall("\n".join(parts).lower()))
+            c: Counter[str] = Counter()
+            for word, n in raw.items():
+                c[fold_yo(clean(word))] += n
+            counts[lang] = c
         deletes: dict[str, dict[str, list[str]]] = {}
         for lang, c in counts.items():
             index: dict[str, list[str]] = {}
@@ -106,7 +117,8 @@ class Speller:
         return cls(counts, deletes)
 
     def known(self, word: str, langs: tuple[str, ...]) -> bool:
-        return any(self.counts.get(lang, {}).get(word, 0) >= MIN_COUNT for lang in langs)
+        """A word found in the index is never "corrected", however rare."""
+        return any(word in self.counts.get(lang, {}) for lang in langs)
 
     def correct(self, word: str, langs: tuple[str, ...]) -> str | None:
         """The best correction of a lowercased word, or None if none is close."""
@@ -127,20 +139,53 @@ class Speller:
         return best[2] if best else None
 
 
+#: Indexes with at most this many documents get their vocabulary built
+#: inside the first request that needs it (well under a second); bigger ones
+#: in a background thread, and until it is ready there is no suggestion.
+SYNC_BUILD_DOCS = 5000
+
 _lock = threading.Lock()
-_cache: tuple[object, Speller] | None = None
+_cache: tuple[object, Speller | None] | None = None
 
 
-def speller_for(searcher: Searcher, generation_key: object) -> Speller:
-    """The speller of a generation (``generation_key`` is any per-generation object)."""
+def _build(opener: Callable[[], Searcher], key: object) -> None:
+    global _cache
+    try:
+        searcher = opener()
+        try:
+            speller = Speller.from_searcher(searcher)
+        finally:
+            searcher.close()
+    except Exception:  # a damaged or replaced generation: no suggestions, never an error
+        log.exception("could not build the spelling vocabulary")
+        return
+    with _lock:
+        if _cache is not None and _cache[0] is key:
+            _cache = (key, speller)
+
+
+def speller_for(searcher: Searcher, generation_key: object, opener: Callable[[], Searcher]) -> Speller | None:
+    """The speller of a generation, or None while it is being built.
+
+    ``generation_key`` is any object unique to the served generation (the
+    service passes its per-generation ``DocTable``); ``opener`` gives the
+    background build a searcher of its own (Whoosh readers are per thread).
+    """
     global _cache
     cached = _cache
     if cached is not None and cached[0] is generation_key:
         return cached[1]
+    if searcher.doc_count_all() <= SYNC_BUILD_DOCS:
+        speller = Speller.from_searcher(searcher)
+        with _lock:
+            _cache = (generation_key, speller)
+        return speller
     with _lock:
-        if _cache is None or _cache[0] is not generation_key:
-            _cache = (generation_key, Speller.from_searcher(searcher))
-        return _cache[1]
+        if _cache is not None and _cache[0] is generation_key:
+            return _cache[1]
+        _cache = (generation_key, None)
+    threading.Thread(target=_build, args=(opener, generation_key), name="spelling-vocabulary", daemon=True).start()
+    return None
 
 
 def _langs_for(word: str, wanted: tuple[str, ...], speller: Speller) -> tuple[str, ...]:
@@ -161,6 +206,8 @@ def corrected_query(text: str, speller: Speller, langs: tuple[str, ...] = ()) ->
     out: list[str] = []
     pos, changed = 0, False
     for m in iter_tokens(text):
+        if m.group(0) == "OR" or text[m.end() : m.end() + 1] == ":":
+            continue  # operators and field names are not words
         word = fold_yo(clean(m.group(0)).lower())
         fix = speller.correct(word, _langs_for(word, langs, speller))
         if fix is None:
@@ -176,16 +223,29 @@ def corrected_query(text: str, speller: Speller, langs: tuple[str, ...] = ()) ->
     return "".join(out)
 
 
-def suggest(searcher: Searcher, generation_key: object, text: str, total: int, count: CountFn, langs: tuple[str, ...] = ()) -> str | None:
+def suggest(
+    searcher: Searcher,
+    generation_key: object,
+    opener: Callable[[], Searcher],
+    text: str,
+    total: int,
+    count: CountFn,
+    langs: tuple[str, ...] = (),
+) -> str | None:
     """A corrected query when ``text`` has few matches and the correction has more.
 
     ``count(query_text)`` returns how many documents a query text matches
-    (with the request's filters).
+    with the request's filters; ``langs`` are the requested languages.
     """
     if total >= SUGGEST_BELOW or parse(text).is_empty():
         return None
-    fixed = corrected_query(text, speller_for(searcher, generation_key), langs)
+    speller = speller_for(searcher, generation_key, opener)
+    if speller is None:
+        return None
+    if not langs:
+        lang = detect(text)
+        langs = (lang,) if lang in speller.counts and lang != "other" else ()
+    fixed = corrected_query(text, speller, langs)
     if fixed is None or fixed.strip().lower() == text.strip().lower():
         return None
     return fixed if count(fixed) > total else None
-

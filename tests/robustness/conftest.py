@@ -41,7 +41,7 @@ HOSTILE_ARTICLES = {
     ),
     "xss_attr": (
         " date 2024-05-03 Сквер ' onfocus='alert(9)' autofocus x='\n"
-        "Сквер \" onmouseover=\"alert(10)\" и <img src=\"x\" onerror=\"alert(11)\"> в тексте про сквер."
+        'Сквер " onmouseover="alert(10)" и <img src="x" onerror="alert(11)"> в тексте про сквер.'
     ),
 }
 #: Substrings that must never appear unescaped in any HTML we send.
@@ -88,7 +88,11 @@ def big_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     corpus = tmp_path_factory.mktemp("big-corpus")
     for i in range(BIG_DOCS):
         day = 1 + i % 28
-        write_article(corpus, f"n{i:05d}", f" date 2024-{1 + i % 12:02d}-{day:02d} Новости номер {i}\nКороткие новости дня {i} о сквере.")
+        write_article(
+            corpus,
+            f"n{i:05d}",
+            f" date 2024-{1 + i % 12:02d}-{day:02d} Новости номер {i}\nКороткие новости дня {i} о сквере.",
+        )
     index_dir = tmp_path_factory.mktemp("big-index")
     assert sync(corpus, index_dir, fresh=True).documents == BIG_DOCS
     return index_dir

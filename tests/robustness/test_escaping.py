@@ -78,7 +78,15 @@ def test_pre_escaped_entities_and_fake_marks_stay_literal(hostile_client: FlaskC
     assert "&lt;mark&gt;" in hit["snippet"]
 
 
-@pytest.mark.parametrize("query", [HOSTILE_WORD, "саябақ", "<script>alert(1)</script> сквер", "\"><img src=x onerror=alert(1)>"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        HOSTILE_WORD,
+        "саябақ",
+        "<script>alert(1)</script> сквер",
+        '"><img src=x onerror=alert(1)>',
+    ],
+)
 def test_search_page_renders_hostile_text_inert(hostile_client: FlaskClient, query: str) -> None:
     resp = hostile_client.get("/", query_string={"q": query})
     assert resp.status_code == 200
@@ -88,7 +96,11 @@ def test_search_page_renders_hostile_text_inert(hostile_client: FlaskClient, que
     for bad in ("<img", "<svg", "<iframe", "<object", "</textarea"):
         assert bad not in lowered, f"raw {bad!r} on the page for q={query!r}"
     # hostile text may be shown (escaped), but never inside an attribute we emit unquoted or as a URL
-    assert not any("alert(" in (value or "") and name in ("href", "src", "action") for _, attrs in elements(html).tags for name, value in attrs)
+    assert not any(
+        "alert(" in (value or "") and name in ("href", "src", "action")
+        for _, attrs in elements(html).tags
+        for name, value in attrs
+    )
 
 
 @pytest.mark.parametrize("doc_id", sorted(HOSTILE_ARTICLES))
@@ -117,3 +129,13 @@ def test_security_headers_forbid_inline_script(hostile_client: FlaskClient) -> N
     resp = hostile_client.get("/", query_string={"q": HOSTILE_WORD})
     csp = resp.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_did_you_mean_suggestion_carries_markup_only_as_text(client: FlaskClient) -> None:
+    """A misspelt query wrapped in markup: the suggestion repeats the markup, as text."""
+    query = '"><президнт>'
+    api = client.get("/api/search", query_string={"q": query}).get_json()
+    assert api["total"] == 0 and api["suggestion"] == '"><президент>'
+    html = client.get("/", query_string={"q": query}).get_data(as_text=True)
+    assert_inert(html)
+    assert "&gt;&lt;президент&gt;" in html and "<президент>" not in html

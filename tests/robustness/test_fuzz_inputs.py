@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from analyzers import kazakh, langid, normalize, russian, tokenize, translit
 from analyzers.chains import analyze, folded_analyzer, language_analyzer
+from searchsvc.api import result_json
 from searchsvc.highlight import MarkTerms, mark, snippet
 from searchsvc.querylang import ParsedQuery, parse
 from searchsvc.schemas import SearchResponse
@@ -25,7 +26,11 @@ from tests.robustness.fuzzing import CI, SLOW, big_inputs, nasty_text
 
 _MARK_RE = re.compile(r"</?mark>")
 _ANALYZERS = {"kk": language_analyzer("kk"), "ru": language_analyzer("ru"), "fold": folded_analyzer()}
-_TERMS = MarkTerms(stems={"kk": frozenset({"сквер", "қазақстан"}), "ru": frozenset({"сквер", "дружб"})}, folded=frozenset({"сквер"}), prefixes=frozenset({"по", "қаз"}))
+_TERMS = MarkTerms(
+    stems={"kk": frozenset({"сквер", "қазақстан"}), "ru": frozenset({"сквер", "дружб"})},
+    folded=frozenset({"сквер"}),
+    prefixes=frozenset({"по", "қаз"}),
+)
 
 
 # -- properties -----------------------------------------------------------
@@ -45,10 +50,7 @@ def check_search(app: Flask, text: str, sort: str = "relevance", page: int = 1) 
     access = app.extensions["search_access"]
     result = run_search(access, SearchRequest(q=text, sort=sort, page=page, per_page=5))
     assert result.total >= 0 and len(result.hits) <= 5
-    payload = {
-        "total": result.total, "page": result.page, "per_page": result.per_page, "took_ms": result.took_ms,
-        "partial": result.partial, "hits": [vars(h) for h in result.hits], "facets": result.facets,
-    }
+    payload = result_json(result)  # what the API sends
     assert SearchResponse().validate(payload) == {}
     for hit in result.hits:
         for html in (hit.title_html, hit.snippet):
@@ -79,6 +81,7 @@ def check_highlight(text: str) -> None:
 
 
 # -- CI variants (bounded) ------------------------------------------------
+
 
 @CI
 @given(nasty_text)
@@ -114,6 +117,7 @@ def test_100kb_inputs(app: Flask, name: str, text: str) -> None:
 
 
 # -- slow variants --------------------------------------------------------
+
 
 def _slow(check: Callable[..., None]) -> Callable[..., None]:
     return pytest.mark.slow(SLOW(given(nasty_text)(check)))

@@ -11,7 +11,14 @@ import pytest
 from flask.testing import FlaskClient
 
 from searchsvc import Config, ConfigError, create_app, querybuild
-from searchsvc.schemas import MAX_DEPTH, MAX_PER_PAGE, MAX_PREFIX_TERMS, MAX_QUERY_CHARS, MAX_QUERY_TERMS, MIN_PREFIX_CHARS
+from searchsvc.schemas import (
+    MAX_DEPTH,
+    MAX_PER_PAGE,
+    MAX_PREFIX_TERMS,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_TERMS,
+    MIN_PREFIX_CHARS,
+)
 
 
 def _error_fields(resp) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
@@ -82,7 +89,7 @@ def test_prefix_expansion_is_bounded_per_query(client: FlaskClient) -> None:
 
     app = client.application
     searcher, _ = app.extensions["search_access"].searcher()
-    prefixes = " ".join(f"{a}{b}*" for a in "пснк" for b in "оаре")[: MAX_QUERY_CHARS]
+    prefixes = " ".join(f"{a}{b}*" for a in "пснк" for b in "оаре")[:MAX_QUERY_CHARS]
     built = querybuild.QueryBuilder(searcher.reader()).build(parse(prefixes))
     assert built is not None
     terms = [q for q in built.query.leaves() if isinstance(q, wq.Term)]

@@ -75,7 +75,9 @@ def test_valid_but_unknown_id_is_404_and_known_id_is_200(client: FlaskClient) ->
     assert resp.get_json()["id"] == SEED_KK
 
 
-@pytest.mark.parametrize("path", ["/static/../../../../etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd", "/static/..%2f..%2fwsgi.py"])
+@pytest.mark.parametrize(
+    "path", ["/static/../../../../etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd", "/static/..%2f..%2fwsgi.py"]
+)
 def test_static_files_stay_inside_the_static_folder(client: FlaskClient, path: str) -> None:
     resp = client.get(path)
     assert resp.status_code in (400, 404)
