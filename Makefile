@@ -30,5 +30,8 @@ lint: $(VENV)/.installed
 stemmers: $(VENV)/.installed
 	$(PY) eval/stemmers.py
 
+relevance: $(VENV)/.installed
+	$(PY) eval/relevance.py
+
 clean:
 	rm -rf var .pytest_cache

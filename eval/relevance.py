@@ -51,7 +51,9 @@ SCORE_LANG = {"kazqad": "kk", "xquad_ru": "ru", "rt_headlines": None}
 #: Source whose change makes a cached index stale (analysis and indexing code).
 INDEX_SOURCES = ("analyzers", "indexer")
 TOKEN_RE = re.compile(r"[^\W_]+")
-LAST_LINE_RE = re.compile(r"nDCG@\d+=(?P<ndcg>[\d.]+) MRR@\d+=(?P<mrr>[\d.]+) R@\d+=(?P<recall>[\d.]+) queries=(?P<n>\d+)")
+LAST_LINE_RE = re.compile(
+    r"nDCG@\d+=(?P<ndcg>[\d.]+) MRR@\d+=(?P<mrr>[\d.]+) R@\d+=(?P<recall>[\d.]+) queries=(?P<n>\d+)"
+)
 DEPTH = 100
 
 log = logging.getLogger("relevance")
@@ -130,7 +132,18 @@ def build_index(name: str, docs: Path, docs_digest: str, work: Path, procs: int,
         index.parent.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-m", "indexer", "build", str(docs), "--index", str(index), "--procs", str(procs), "--no-progress"],
+            [
+                sys.executable,
+                "-m",
+                "indexer",
+                "build",
+                str(docs),
+                "--index",
+                str(index),
+                "--procs",
+                str(procs),
+                "--no-progress",
+            ],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -160,9 +173,20 @@ class Server:
     def __enter__(self) -> Server:
         env = dict(os.environ, SEARCH_INDEX_DIR=str(self.index), SEARCH_TIME_BUDGET="20")
         cmd = [
-            sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(self.workers), "--worker-class", "gthread", "--threads", "2",
-            "--timeout", "120", "wsgi:app",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "2",
+            "--timeout",
+            "120",
+            "wsgi:app",
         ]
         self._log = self.log_path.open("ab")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=self._log, start_new_session=True)
@@ -192,10 +216,15 @@ class Server:
 def run_score(retrieval: Path, name: str, extra: list[str], per_query: Path | None = None) -> Scores:
     """Run score.py and read its last line."""
     cmd = [
-        sys.executable, str(retrieval / "score.py"),
-        "--queries", str(retrieval / name / "queries.tsv"),
-        "--qrels", str(retrieval / name / "qrels.tsv"),
-        "--name", name, *extra,
+        sys.executable,
+        str(retrieval / "score.py"),
+        "--queries",
+        str(retrieval / name / "queries.tsv"),
+        "--qrels",
+        str(retrieval / name / "qrels.tsv"),
+        "--name",
+        name,
+        *extra,
     ]
     if per_query is not None:
         cmd += ["--per-query", str(per_query)]
@@ -242,7 +271,9 @@ def fts_database(name: str, docs: Path, docs_digest: str, work: Path) -> Path:
         db.unlink()
     con = sqlite3.connect(db)
     with con:
-        con.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, tokenize='unicode61 remove_diacritics 0')")
+        con.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, tokenize='unicode61 remove_diacritics 0')"
+        )
         rows = ((p.stem, *read_article(p)) for p in sorted(docs.glob("*.txt")))
         con.executemany("INSERT INTO docs (id, title, body) VALUES (?, ?, ?)", rows)
     con.close()
@@ -293,8 +324,15 @@ def table(rows: list[tuple[str, Scores, Scores | None]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--collections", default=",".join(COLLECTIONS), help="comma list (default: all three)")
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared", help="the shared data folder (default ../shared)")
-    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "relevance-eval", help="cache folder for files, indexes and runs")
+    ap.add_argument(
+        "--shared", type=Path, default=ROOT.parent / "shared", help="the shared data folder (default ../shared)"
+    )
+    ap.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "relevance-eval",
+        help="cache folder for files, indexes and runs",
+    )
     ap.add_argument("--port", type=int, default=8101, help="local port for our server (default 8101)")
     ap.add_argument("--procs", type=int, default=2, help="indexing processes (default 2)")
     ap.add_argument("--workers", type=int, default=2, help="server worker processes (default 2)")
@@ -302,7 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-fts", action="store_true", help="skip the FTS5 baseline")
     ap.add_argument("-v", "--verbose", action="store_true", help="log each step and score.py's summary")
     args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(asctime)s %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(asctime)s %(message)s", stream=sys.stderr
+    )
 
     retrieval = args.shared / "eval" / "retrieval"
     if not (retrieval / "score.py").is_file():
@@ -318,7 +358,9 @@ def main(argv: list[str] | None = None) -> int:
         docs, digest = expand(retrieval, name, args.work)
         index = build_index(name, docs, digest, args.work, args.procs, args.rebuild)
         ours = score_ours(retrieval, name, index, args.port, args.work, args.workers)
-        fts = None if args.no_fts else score_fts(retrieval, name, fts_database(name, docs, digest, args.work), args.work)
+        fts = (
+            None if args.no_fts else score_fts(retrieval, name, fts_database(name, docs, digest, args.work), args.work)
+        )
         rows.append((name, ours, fts))
         log.info("%s: ours %s | fts5 %s", name, ours.cells(), fts.cells() if fts else "-")
     print(table(rows))

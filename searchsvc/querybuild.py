@@ -115,7 +115,7 @@ class QueryBuilder:
         out: list[wq.Query] = []
         for lang in LANGS:
             stems = [t for w in words for t in word_terms(w).by_lang[lang][:1]]
-            pairs = list(dict.fromkeys(zip(stems, stems[1:])))
+            pairs = list(dict.fromkeys(zip(stems, stems[1:], strict=False)))
             for a, b in pairs:
                 if a == b:
                     continue

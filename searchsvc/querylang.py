@@ -70,7 +70,9 @@ def _clauses(text: str) -> list[Clause | str]:
                 out.append(Clause(toks, phrase=len(toks) > 1, field=fld_name, negated=bool(neg)))
             continue
         toks = words(bare or "")
-        prefix = bool(bare and bare.endswith("*") and toks and len(toks) == 1 and bare.rstrip("*").lower().endswith(toks[-1]))
+        prefix = bool(
+            bare and bare.endswith("*") and toks and len(toks) == 1 and bare.rstrip("*").lower().endswith(toks[-1])
+        )
         for i, tok in enumerate(toks):
             out.append(Clause((tok,), prefix=prefix and i == len(toks) - 1, field=fld_name, negated=bool(neg)))
     return out

@@ -1,4 +1,4 @@
-""""Did you mean": corrections from the index's own vocabulary, per language.
+""" "Did you mean": corrections from the index's own vocabulary, per language.
 
 The vocabulary is the surface words (lowercased) of the stored titles and
 the start of each body, counted per document language. It is built once per

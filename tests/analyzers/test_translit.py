@@ -46,6 +46,8 @@ def test_kh_also_read_as_qaf() -> None:
     assert latin_variants("dostyq") == ["достық"]
 
 
-@pytest.mark.parametrize(("word", "latin"), [("qazaq", True), ("mäskeu", True), ("қазақ", False), ("abc1", False), ("'", False)])
+@pytest.mark.parametrize(
+    ("word", "latin"), [("qazaq", True), ("mäskeu", True), ("қазақ", False), ("abc1", False), ("'", False)]
+)
 def test_is_latin_word(word: str, latin: bool) -> None:
     assert is_latin_word(word) is latin

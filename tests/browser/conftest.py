@@ -1,7 +1,7 @@
 """Browser fixtures: a real HTTP server over the sample index and Debian's Chromium.
 
-The server is werkzeug's threaded WSGI server in a thread, on the first free
-port of 8301–8310 on 127.0.0.1. Chromium is driven by Playwright with the
+The server is werkzeug's threaded WSGI server in a thread, on a free
+loopback port of 127.0.0.1. Chromium is driven by Playwright with the
 system binary (``/usr/bin/chromium``; Playwright's own browser downloads are
 never used). Without Chromium or Playwright the tests skip with the reason —
 except in CI (``CI=true``), where that is a failure: CI must run them.
@@ -32,7 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PORTS = range(8301, 8311)
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
 
@@ -51,15 +50,9 @@ class _QuietHandler(WSGIRequestHandler):
 def server(sample_index: Path) -> Iterator[str]:
     """Base URL of a live server for the session's sample index."""
     app = create_app(Config(index_dir=sample_index))
-    srv = None
-    for port in PORTS:
-        try:
-            srv = make_server("127.0.0.1", port, app, threaded=True, request_handler=_QuietHandler)
-            break
-        except OSError:
-            continue
-    if srv is None:
-        pytest.fail(f"no free port in {PORTS.start}-{PORTS.stop - 1} for the browser-test server")
+    # Port 0: the kernel picks a free loopback port (werkzeug exits the process,
+    # rather than raising, when a fixed port is taken).
+    srv = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=srv.serve_forever, name="browser-test-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{srv.server_port}"

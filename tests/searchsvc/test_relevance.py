@@ -7,8 +7,6 @@ a small index of hand-written articles for spellings the sample lacks.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from flask.testing import FlaskClient
 

@@ -1,4 +1,4 @@
-""""Did you mean": corrections from the index's own vocabulary, through the API."""
+""" "Did you mean": corrections from the index's own vocabulary, through the API."""
 
 from __future__ import annotations
 
