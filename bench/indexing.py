@@ -55,7 +55,9 @@ def fts_update(step: Step, db: Path) -> procwatch.Run:
     scratch = db.with_suffix(".update.db")
     shutil.copy(db, scratch)
     try:
-        return procwatch.run([PY, "-m", "bench.fts5", "update", str(scratch), *map(str, step.new_files)], cwd=ROOT, env=_env())
+        return procwatch.run(
+            [PY, "-m", "bench.fts5", "update", str(scratch), *map(str, step.new_files)], cwd=ROOT, env=_env()
+        )
     finally:
         scratch.unlink()
 

@@ -19,8 +19,15 @@ from urllib.parse import urlsplit
 
 
 def _worker(
-    host: str, port: int, paths: list[tuple[str, str]], counter: list[int], limit: int, deadline: float,
-    lock: threading.Lock, out: list[tuple[str, float]], errors: list[str],
+    host: str,
+    port: int,
+    paths: list[tuple[str, str]],
+    counter: list[int],
+    limit: int,
+    deadline: float,
+    lock: threading.Lock,
+    out: list[tuple[str, float]],
+    errors: list[str],
 ) -> None:
     conn = http.client.HTTPConnection(host, port, timeout=30)
     while True:

@@ -19,7 +19,6 @@ from urllib.parse import urlencode
 
 from analyzers.kazakh import STOPWORDS as KK_STOP
 from analyzers.russian import STOPWORDS as RU_STOP
-
 from bench.corpus import RETRIEVAL, SEED
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
@@ -70,7 +69,7 @@ def build(files: list[Path], per_class: int) -> list[Query]:
         {"date_from": "2024-01-01"},
         {"lang": "ru", "date_to": "2016-12-31"},
     ]
-    base = [q["q"] for q in classes["dev"][: per_class // 2]] + [q["q"] for q in classes["word"][: per_class]]
+    base = [q["q"] for q in classes["dev"][: per_class // 2]] + [q["q"] for q in classes["word"][:per_class]]
     classes["filtered"] = [{"q": q, **filters[i % len(filters)]} for i, q in enumerate(base[:per_class])]
     out: list[Query] = []
     for i in range(per_class):

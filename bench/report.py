@@ -39,7 +39,9 @@ def _rows(fig: dict[str, Any]) -> list[Row]:
         for clients, t in h["ours"]["throughput"].items():
             rows.append((f"HTTP req/s, {clients} clients", t["rps"], h["fts5"]["throughput"][clients]["rps"]))
         errs = sum(t["errors"] for t in h["ours"]["throughput"].values()) + h["ours"]["latency"]["all"].get("errors", 0)
-        errs_b = sum(t["errors"] for t in h["fts5"]["throughput"].values()) + h["fts5"]["latency"]["all"].get("errors", 0)
+        errs_b = sum(t["errors"] for t in h["fts5"]["throughput"].values()) + h["fts5"]["latency"]["all"].get(
+            "errors", 0
+        )
         rows.append(("HTTP errors", errs, errs_b))
         rows.append(("server RSS MB (master + workers)", h["ours"]["server_rss_mb"], h["fts5"]["server_rss_mb"]))
     return rows

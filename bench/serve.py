@@ -69,9 +69,24 @@ def loadgen(port: int, requests: list[tuple[str, str]], clients: int, max_reques
         name = fh.name
     try:
         out = subprocess.run(
-            [sys.executable, "-m", "bench.loadgen", f"http://127.0.0.1:{port}", name, "--clients", str(clients),
-             "--max-requests", str(max_requests), "--max-seconds", str(max_seconds)],
-            cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                "-m",
+                "bench.loadgen",
+                f"http://127.0.0.1:{port}",
+                name,
+                "--clients",
+                str(clients),
+                "--max-requests",
+                str(max_requests),
+                "--max-seconds",
+                str(max_seconds),
+            ],
+            cwd=ROOT,
+            env=dict(os.environ, PYTHONPATH=str(ROOT)),
+            capture_output=True,
+            text=True,
+            check=True,
         )
     finally:
         os.unlink(name)
@@ -90,7 +105,9 @@ def _latency(port: int, requests: list[tuple[str, str]], runs: int) -> dict[str,
     return {label: median_dicts([r[label] for r in per_run]) for label in per_run[0]}
 
 
-def _throughput(port: int, requests: list[tuple[str, str]], clients: int, runs: int, max_requests: int, max_seconds: float) -> dict[str, float]:
+def _throughput(
+    port: int, requests: list[tuple[str, str]], clients: int, runs: int, max_requests: int, max_seconds: float
+) -> dict[str, float]:
     res = [loadgen(port, requests, clients, max_requests, max_seconds) for _ in range(runs)]
     return {
         "rps": median(r["rps"] for r in res),
@@ -100,8 +117,14 @@ def _throughput(port: int, requests: list[tuple[str, str]], clients: int, runs: 
 
 
 def measure(
-    index: Path, db: Path, queries: list[Query], runs: int, port_base: int, clients: tuple[int, ...],
-    max_requests: int, max_seconds: float,
+    index: Path,
+    db: Path,
+    queries: list[Query],
+    runs: int,
+    port_base: int,
+    clients: tuple[int, ...],
+    max_requests: int,
+    max_seconds: float,
 ) -> dict[str, object]:
     requests = [(label, path_for(p)) for label, p in queries]
     engines = {

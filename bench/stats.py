@@ -16,7 +16,12 @@ def percentile(values: Sequence[float], pct: float) -> float:
 
 
 def pcts(values: Sequence[float]) -> dict[str, float]:
-    return {"p50": percentile(values, 50), "p95": percentile(values, 95), "p99": percentile(values, 99), "n": len(values)}
+    return {
+        "p50": percentile(values, 50),
+        "p95": percentile(values, 95),
+        "p99": percentile(values, 99),
+        "n": len(values),
+    }
 
 
 def median(values: Iterable[float]) -> float:

@@ -89,4 +89,6 @@ def test_fused_analyzers_pickle_and_compare_equal() -> None:
     assert clone == language_analyzer("kk")
     assert clone != language_analyzer("ru")
     assert len(pickle.dumps(folded_analyzer())) < 200
-    assert analyze(clone, "Қазақстан Республикасы") == analyze(reference_language_analyzer("kk"), "Қазақстан Республикасы")
+    assert analyze(clone, "Қазақстан Республикасы") == analyze(
+        reference_language_analyzer("kk"), "Қазақстан Республикасы"
+    )

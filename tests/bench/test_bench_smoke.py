@@ -21,14 +21,42 @@ SHARED = ROOT.parent / "shared"
 def test_quick_bench_prints_table_and_writes_json(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     proc = subprocess.run(
-        [sys.executable, "bench/run.py", "--quick", "--limit", "12", "--per-class", "2", "--max-requests", "12",
-         "--clients", "1,4", "--work", str(tmp_path / "work"), "--json", str(out), "--port", "8409"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "bench/run.py",
+            "--quick",
+            "--limit",
+            "12",
+            "--per-class",
+            "2",
+            "--max-requests",
+            "12",
+            "--clients",
+            "1,4",
+            "--work",
+            str(tmp_path / "work"),
+            "--json",
+            str(out),
+            "--port",
+            "8409",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     table = proc.stdout
-    for row in ("build: docs/s", "update: % of full build time", "index size ÷ text size", "in-process all p95 ms",
-                "HTTP all p95 ms", "HTTP req/s, 4 clients", "HTTP errors", "server RSS MB"):
+    for row in (
+        "build: docs/s",
+        "update: % of full build time",
+        "index size ÷ text size",
+        "in-process all p95 ms",
+        "HTTP all p95 ms",
+        "HTTP req/s, 4 clients",
+        "HTTP errors",
+        "server RSS MB",
+    ):
         assert row in table, row
     data = json.loads(out.read_text(encoding="utf-8"))
     step = data["steps"]["all"]
