@@ -33,5 +33,8 @@ stemmers: $(VENV)/.installed
 relevance: $(VENV)/.installed
 	$(PY) eval/relevance.py
 
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
+
 clean:
 	rm -rf var .pytest_cache

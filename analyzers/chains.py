@@ -161,8 +161,16 @@ class _FusedAnalyzer(Analyzer):
             if ref is None:
                 ref = _REFERENCE[self._key()] = self._reference()
             yield from ref(
-                value, positions=positions, chars=chars, keeporiginal=keeporiginal, removestops=removestops,
-                start_pos=start_pos, start_char=start_char, tokenize=tokenize, mode=mode, **kwargs,
+                value,
+                positions=positions,
+                chars=chars,
+                keeporiginal=keeporiginal,
+                removestops=removestops,
+                start_pos=start_pos,
+                start_char=start_char,
+                tokenize=tokenize,
+                mode=mode,
+                **kwargs,
             )
             return
         memo = _memo(self._key())

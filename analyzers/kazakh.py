@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
-from analyzers.kazakh_data import CLOSED_CLASS, LEXICON, STOPWORDS as _STOPWORDS
+from analyzers.kazakh_data import CLOSED_CLASS, LEXICON
+from analyzers.kazakh_data import STOPWORDS as _STOPWORDS
 
 __all__ = ["stem", "STOPWORDS"]
 
@@ -100,7 +101,7 @@ _Entry = tuple[str, str, "str | None"]
 
 _ANY = ""
 _VR = "VR"
-_VOICED = "VRLNZ"       # vowels, sonorants and voiced consonants
+_VOICED = "VRLNZ"  # vowels, sonorants and voiced consonants
 
 
 def _pair(back: str, front: str, allowed: str, need: str | None = None) -> list[_Entry]:
@@ -116,81 +117,126 @@ def _slot(*groups: Iterable[_Entry]) -> list[_Entry]:
 
 _SUFFIXES: dict[str, list[_Entry]] = {
     # ---- nominal -------------------------------------------------------
-    "pl": _slot(_pair("лар", "лер", _VR), _pair("дар", "дер", "LNZ"),
-                _pair("тар", "тер", "T")),
+    "pl": _slot(_pair("лар", "лер", _VR), _pair("дар", "дер", "LNZ"), _pair("тар", "тер", "T")),
     "poss": _slot(
-        [("м", "V", None)], _pair("ым", "ім", "C"),
-        [("ң", "V", None)], _pair("ың", "ің", "C"),
-        _pair("ңыз", "ңіз", "V"), _pair("ыңыз", "іңіз", "C"),
-        _pair("сы", "сі", "V"), _pair("ы", "і", "C"),
-        _pair("мыз", "міз", "V"), _pair("ымыз", "іміз", "C"),
-        _pair("ңдар", "ңдер", "V"), _pair("ыңдар", "іңдер", "C"),
-        _pair("ңыздар", "ңіздер", "V"), _pair("ыңыздар", "іңіздер", "C"),
+        [("м", "V", None)],
+        _pair("ым", "ім", "C"),
+        [("ң", "V", None)],
+        _pair("ың", "ің", "C"),
+        _pair("ңыз", "ңіз", "V"),
+        _pair("ыңыз", "іңіз", "C"),
+        _pair("сы", "сі", "V"),
+        _pair("ы", "і", "C"),
+        _pair("мыз", "міз", "V"),
+        _pair("ымыз", "іміз", "C"),
+        _pair("ңдар", "ңдер", "V"),
+        _pair("ыңдар", "іңдер", "C"),
+        _pair("ңыздар", "ңіздер", "V"),
+        _pair("ыңыздар", "іңіздер", "C"),
     ),
     "case": _slot(
         # genitive
-        _pair("ның", "нің", "VN"), _pair("дың", "дің", "RLZ"),
+        _pair("ның", "нің", "VN"),
+        _pair("дың", "дің", "RLZ"),
         _pair("тың", "тің", "T"),
         # accusative
-        _pair("ны", "ні", "V"), _pair("ды", "ді", "RLNZ"), _pair("ты", "ті", "T"),
+        _pair("ны", "ні", "V"),
+        _pair("ды", "ді", "RLNZ"),
+        _pair("ты", "ті", "T"),
         [("н", "V", "P3")],
         # dative
-        _pair("ға", "ге", _VOICED), _pair("қа", "ке", "T"),
-        _pair("на", "не", "V", "P3"), _pair("а", "е", "", "P12"),
+        _pair("ға", "ге", _VOICED),
+        _pair("қа", "ке", "T"),
+        _pair("на", "не", "V", "P3"),
+        _pair("а", "е", "", "P12"),
         # locative
-        _pair("да", "де", _VOICED), _pair("та", "те", "T"),
+        _pair("да", "де", _VOICED),
+        _pair("та", "те", "T"),
         _pair("нда", "нде", "V", "P3"),
         # ablative
-        _pair("дан", "ден", "VRLZ"), _pair("нан", "нен", "NV"),
+        _pair("дан", "ден", "VRLZ"),
+        _pair("нан", "нен", "NV"),
         _pair("тан", "тен", "T"),
         # instrumental (invariant front vowel, see _NO_HARMONY)
-        [("мен", "VRLN", None), ("менен", "VRLN", None), ("бен", "Z", None),
-         ("бенен", "Z", None), ("пен", "T", None), ("пенен", "T", None)],
+        [
+            ("мен", "VRLN", None),
+            ("менен", "VRLN", None),
+            ("бен", "Z", None),
+            ("бенен", "Z", None),
+            ("пен", "T", None),
+            ("пенен", "T", None),
+        ],
     ),
-    "dagy": _slot(_pair("дағы", "дегі", _VOICED), _pair("тағы", "тегі", "T"),
-                  _pair("ндағы", "ндегі", "V", "P3")),
-    "ki": _slot(_pair("ныкі", "нікі", "VN"), _pair("дыкі", "дікі", "RLZ"),
-                _pair("тыкі", "тікі", "T")),
-    "sim": _slot(_pair("дай", "дей", _VOICED), _pair("тай", "тей", "T"),
-                 _pair("ндай", "ндей", "V", "P3")),
-    "npred": _slot(_pair("мын", "мін", "VRL"), _pair("бын", "бін", "NZ"),
-                   _pair("пын", "пін", "T"), _pair("мыз", "міз", "VRL"),
-                   _pair("быз", "біз", "NZ"), _pair("пыз", "піз", "T")),
+    "dagy": _slot(_pair("дағы", "дегі", _VOICED), _pair("тағы", "тегі", "T"), _pair("ндағы", "ндегі", "V", "P3")),
+    "ki": _slot(_pair("ныкі", "нікі", "VN"), _pair("дыкі", "дікі", "RLZ"), _pair("тыкі", "тікі", "T")),
+    "sim": _slot(_pair("дай", "дей", _VOICED), _pair("тай", "тей", "T"), _pair("ндай", "ндей", "V", "P3")),
+    "npred": _slot(
+        _pair("мын", "мін", "VRL"),
+        _pair("бын", "бін", "NZ"),
+        _pair("пын", "пін", "T"),
+        _pair("мыз", "міз", "VRL"),
+        _pair("быз", "біз", "NZ"),
+        _pair("пыз", "піз", "T"),
+    ),
     # ---- verbal --------------------------------------------------------
-    "pperson": _slot([("м", "", None), ("ң", "", None), ("қ", "", None),
-                      ("к", "", None)],
-                     _pair("ңыз", "ңіз", ""), _pair("ңдар", "ңдер", ""),
-                     _pair("ңыздар", "ңіздер", "")),
+    "pperson": _slot(
+        [("м", "", None), ("ң", "", None), ("қ", "", None), ("к", "", None)],
+        _pair("ңыз", "ңіз", ""),
+        _pair("ңдар", "ңдер", ""),
+        _pair("ңыздар", "ңіздер", ""),
+    ),
     "past": _slot(_pair("ды", "ді", _VOICED), _pair("ты", "ті", "T")),
     "cond": _slot(_pair("са", "се", "")),
-    "prespers": _slot(_pair("мын", "мін", ""), _pair("сың", "сің", ""),
-                      _pair("сыз", "сіз", ""), _pair("мыз", "міз", ""),
-                      _pair("ды", "ді", ""), _pair("сыңдар", "сіңдер", ""),
-                      _pair("сыздар", "сіздер", ""), [("м", "", None)]),
+    "prespers": _slot(
+        _pair("мын", "мін", ""),
+        _pair("сың", "сің", ""),
+        _pair("сыз", "сіз", ""),
+        _pair("мыз", "міз", ""),
+        _pair("ды", "ді", ""),
+        _pair("сыңдар", "сіңдер", ""),
+        _pair("сыздар", "сіздер", ""),
+        [("м", "", None)],
+    ),
     "pres": _slot(_pair("а", "е", "C"), [("й", "V", None)]),
     "tyn": _slot(_pair("тын", "тін", "")),
-    "conv": _slot(_pair("ып", "іп", "C"), [("п", "V", None)],
-                  _pair("ыпты", "іпті", "C"), _pair("пты", "пті", "V")),
-    "imp": _slot(_pair("сын", "сін", ""), _pair("йын", "йін", "V"),
-                 _pair("айын", "ейін", "C"), _pair("айық", "ейік", "C"),
-                 _pair("йық", "йік", "V"), _pair("ыңдар", "іңдер", "C"),
-                 _pair("ңдар", "ңдер", "V"), _pair("ыңыз", "іңіз", "C"),
-                 _pair("ңыз", "ңіз", "V")),
-    "galy": _slot(_pair("ғалы", "гелі", _VOICED), _pair("қалы", "келі", "T"),
-                  _pair("ғанша", "генше", _VOICED), _pair("қанша", "кенше", "T")),
-    "vnoun": _slot(_pair("ған", "ген", _VOICED), _pair("қан", "кен", "T"),
-                   [("у", "", None)],
-                   _pair("мас", "мес", "VRL"), _pair("бас", "бес", "NZ"),
-                   _pair("пас", "пес", "T")),
+    "conv": _slot(_pair("ып", "іп", "C"), [("п", "V", None)], _pair("ыпты", "іпті", "C"), _pair("пты", "пті", "V")),
+    "imp": _slot(
+        _pair("сын", "сін", ""),
+        _pair("йын", "йін", "V"),
+        _pair("айын", "ейін", "C"),
+        _pair("айық", "ейік", "C"),
+        _pair("йық", "йік", "V"),
+        _pair("ыңдар", "іңдер", "C"),
+        _pair("ңдар", "ңдер", "V"),
+        _pair("ыңыз", "іңіз", "C"),
+        _pair("ңыз", "ңіз", "V"),
+    ),
+    "galy": _slot(
+        _pair("ғалы", "гелі", _VOICED),
+        _pair("қалы", "келі", "T"),
+        _pair("ғанша", "генше", _VOICED),
+        _pair("қанша", "кенше", "T"),
+    ),
+    "vnoun": _slot(
+        _pair("ған", "ген", _VOICED),
+        _pair("қан", "кен", "T"),
+        [("у", "", None)],
+        _pair("мас", "мес", "VRL"),
+        _pair("бас", "бес", "NZ"),
+        _pair("пас", "пес", "T"),
+    ),
     # -мақ/-мек "to do; is going to" ends a word or takes a person ending
     # (бармақпын); it is not declined, so аймақтарында is not ай+мақ+...
-    "maq": _slot(_pair("мақ", "мек", "VRL"), _pair("бақ", "бек", "NZ"),
-                 _pair("пақ", "пек", "T"), _pair("мақшы", "мекші", "VRL"),
-                 _pair("бақшы", "бекші", "NZ"), _pair("пақшы", "пекші", "T")),
-    "neg": _slot(_pair("ма", "ме", "VRL"), _pair("ба", "бе", "NZ"),
-                 _pair("па", "пе", "T")),
-    "voice": _slot(_pair("ыл", "іл", "C"), [("л", "V", None)],
-                   _pair("ын", "ін", "L"), [("н", "V", None)]),
+    "maq": _slot(
+        _pair("мақ", "мек", "VRL"),
+        _pair("бақ", "бек", "NZ"),
+        _pair("пақ", "пек", "T"),
+        _pair("мақшы", "мекші", "VRL"),
+        _pair("бақшы", "бекші", "NZ"),
+        _pair("пақшы", "пекші", "T"),
+    ),
+    "neg": _slot(_pair("ма", "ме", "VRL"), _pair("ба", "бе", "NZ"), _pair("па", "пе", "T")),
+    "voice": _slot(_pair("ыл", "іл", "C"), [("л", "V", None)], _pair("ын", "ін", "L"), [("н", "V", None)]),
 }
 
 #: Instrumental -мен/-бен/-пен never harmonises.
@@ -226,8 +272,9 @@ _INNER: dict[str, tuple[str, ...]] = {
     "voice": ("",),
 }
 
-_VERBAL = frozenset({"pperson", "past", "cond", "prespers", "pres", "tyn", "conv",
-                     "imp", "galy", "vnoun", "maq", "neg", "voice"})
+_VERBAL = frozenset(
+    {"pperson", "past", "cond", "prespers", "pres", "tyn", "conv", "imp", "galy", "vnoun", "maq", "neg", "voice"}
+)
 
 #: Slots allowed at the very end of a word.
 _OUTER: tuple[str, ...] = tuple(_SUFFIXES)
@@ -266,8 +313,7 @@ def _index_by_last_letter() -> dict[str, dict[str, list[_Entry]]]:
 _BY_LAST = _index_by_last_letter()
 
 #: Suffixes that only verbs take; a stem seen with them is a verb stem.
-_STRONG_VERBAL = frozenset({"tyn", "galy", "conv", "prespers", "pperson", "imp",
-                            "maq"})
+_STRONG_VERBAL = frozenset({"tyn", "galy", "conv", "prespers", "pperson", "imp", "maq"})
 _STRONG_VNOUN = frozenset({"ған", "ген", "қан", "кен", "у"})
 
 #: A parse: (stem, number of suffixes, kind, voice) with kind 0 = nominal
@@ -283,8 +329,9 @@ _CV_ROOTS = frozenset({"де", "же", "жу", "ки", "қу", "ту", "су", "
 
 #: Possessive endings that start with a vowel; before them a high vowel in
 #: the last syllable may drop (халық -> халқы, орын -> орны, ауыз -> аузы).
-_VOWEL_POSS = frozenset({"ы", "і", "ым", "ім", "ың", "ің", "ыңыз", "іңіз",
-                         "ымыз", "іміз", "ыңдар", "іңдер", "ыңыздар", "іңіздер"})
+_VOWEL_POSS = frozenset(
+    {"ы", "і", "ым", "ім", "ың", "ің", "ыңыз", "іңіз", "ымыз", "іміз", "ыңдар", "іңдер", "ыңыздар", "іңіздер"}
+)
 _DROP_FINAL = frozenset("қкнзлрмғг")
 
 
@@ -292,17 +339,14 @@ def _stem_ok(base: str) -> bool:
     """Minimum stem: two letters with a vowel; CV roots only from a closed list."""
     if len(base) < _MIN_STEM or not _has_vowel(base):
         return False
-    if len(base) == 2 and base[0] not in _VOWELS and base not in _CV_ROOTS:
-        return False
-    return True
+    return not (len(base) == 2 and base[0] not in _VOWELS and base not in _CV_ROOTS)
 
 
 def _parses(word: str) -> set[Parse]:
     """All parses of ``word`` allowed by the slot grammar (the word itself too)."""
     out: set[Parse] = set()
 
-    def walk(rest: str, slots: tuple[str, ...], depth: int, kind: int,
-             voice: bool, need: str | None) -> None:
+    def walk(rest: str, slots: tuple[str, ...], depth: int, kind: int, voice: bool, need: str | None) -> None:
         if "" in slots and need is None:
             out.add((rest, depth, kind, voice))
         for slot in slots:
@@ -329,17 +373,20 @@ def _parses(word: str) -> set[Parse]:
                 k = kind
                 # past 1pl -дық/-тік is spelt like the derivational -лық/-тік
                 # (мемлекеттік), so it is no proof of a verb stem.
-                if ((slot in _STRONG_VERBAL and form not in ("қ", "к"))
-                        or (slot == "vnoun" and form in _STRONG_VNOUN)):
+                if (slot in _STRONG_VERBAL and form not in ("қ", "к")) or (slot == "vnoun" and form in _STRONG_VNOUN):
                     k = 2
                 elif slot in _VERBAL and k == 0:
                     k = 1
                 v = voice or slot == "voice"
                 walk(base, inner, depth + 1, k, v, need_next)
-                if (slot == "poss" and form in _VOWEL_POSS and len(base) >= 3
-                        and base[-1] in _DROP_FINAL
-                        and (base[-2] not in _VOWELS or base[-2] == "у")
-                        and base[-3] in _VOWELS):
+                if (
+                    slot == "poss"
+                    and form in _VOWEL_POSS
+                    and len(base) >= 3
+                    and base[-1] in _DROP_FINAL
+                    and (base[-2] not in _VOWELS or base[-2] == "у")
+                    and base[-3] in _VOWELS
+                ):
                     # халқы -> халық: put back the dropped high vowel.
                     hv = "і" if _harmony(base) == "f" else "ы"
                     walk(base[:-1] + hv + base[-1], inner, depth + 1, k, v, need_next)

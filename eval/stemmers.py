@@ -28,11 +28,7 @@ TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 # name -> (MODULE:CALLABLE spec, import check); identity is a tiny temp module.
 IDENTITY = "def stem(word):\n    return word\n"
-SNOWBALL = (
-    "import Stemmer\n"
-    "_S = Stemmer.Stemmer('russian')\n"
-    "def stem(word):\n    return _S.stemWord(word)\n"
-)
+SNOWBALL = "import Stemmer\n_S = Stemmer.Stemmer('russian')\ndef stem(word):\n    return _S.stemWord(word)\n"
 
 
 def have_module(name: str) -> bool:
@@ -54,8 +50,16 @@ def has_callable(module: str, attr: str) -> bool:
 
 def run_scorer(shared: Path, lang: str, spec: str, weighted: bool) -> str:
     """Run the shared scorer and return its last line (or an error note)."""
-    cmd = [sys.executable, str(shared / "eval" / "score_stemmer.py"), "--lang", lang,
-           "--gold", str(shared / "eval" / "lemmas" / f"{lang}.tsv"), "--stemmer", spec]
+    cmd = [
+        sys.executable,
+        str(shared / "eval" / "score_stemmer.py"),
+        "--lang",
+        lang,
+        "--gold",
+        str(shared / "eval" / "lemmas" / f"{lang}.tsv"),
+        "--stemmer",
+        spec,
+    ]
     if weighted:
         cmd.append("--weighted")
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
@@ -101,16 +105,19 @@ def bench(tokens: list[str], repeat: int) -> list[tuple[str, float, float]]:
         warm_best = min(warm_best, time.perf_counter() - t0)
     n = len(tokens)
     types = len(set(tokens))
-    rows.append((f"cold (empty cache; {n:,} tokens, {types:,} types)", n / cold_best,
-                 cold_best / n * 1e6))
+    rows.append((f"cold (empty cache; {n:,} tokens, {types:,} types)", n / cold_best, cold_best / n * 1e6))
     rows.append(("warm (cache filled)", n / warm_best, warm_best / n * 1e6))
     return rows
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared",
-                    help="shared data directory (default: ../shared from the project root)")
+    ap.add_argument(
+        "--shared",
+        type=Path,
+        default=ROOT.parent / "shared",
+        help="shared data directory (default: ../shared from the project root)",
+    )
     ap.add_argument("--repeat", type=int, default=3, help="timing repetitions (best kept)")
     a = ap.parse_args()
     shared = a.shared.resolve()
@@ -124,9 +131,11 @@ def main() -> int:
         (Path(tmp) / "snowball_ru_stem.py").write_text(SNOWBALL, encoding="utf-8")
         systems: list[tuple[str, str | None, str]] = [
             ("identity", f"{tmp}/identity_stem.py:stem", ""),
-            ("Snowball russian (PyStemmer)",
-             f"{tmp}/snowball_ru_stem.py:stem" if have_module("Stemmer") else None,
-             "PyStemmer not installed"),
+            (
+                "Snowball russian (PyStemmer)",
+                f"{tmp}/snowball_ru_stem.py:stem" if have_module("Stemmer") else None,
+                "PyStemmer not installed",
+            ),
         ]
         if has_callable("analyzers.russian", "stem"):
             systems.append(("analyzers.russian.stem", "analyzers.russian:stem", ""))

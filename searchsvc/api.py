@@ -13,7 +13,15 @@ from indexer.corpus import DOC_ID_RE
 from searchsvc.errors import error_response
 from searchsvc.index_access import IndexAccess
 from searchsvc.related import find_related
-from searchsvc.schemas import DocumentSchema, HealthSchema, RelatedSchema, SearchArgs, SearchResponse, SuggestArgs, SuggestResponse
+from searchsvc.schemas import (
+    DocumentSchema,
+    HealthSchema,
+    RelatedSchema,
+    SearchArgs,
+    SearchResponse,
+    SuggestArgs,
+    SuggestResponse,
+)
 from searchsvc.search import SearchRequest, SearchResult, run_search
 from searchsvc.suggest import suggest as complete
 
@@ -80,7 +88,7 @@ def search() -> Response:
 
 def _flatten(messages: Any) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for key, value in (messages.items() if isinstance(messages, dict) else [("_schema", messages)]):
+    for key, value in messages.items() if isinstance(messages, dict) else [("_schema", messages)]:
         if isinstance(value, dict):
             value = [m for v in value.values() for m in (v if isinstance(v, list) else [v])]
         out[str(key)] = [str(v) for v in (value if isinstance(value, list) else [value])]

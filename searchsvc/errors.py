@@ -52,8 +52,7 @@ def register(app: Flask) -> None:
             resp.headers["Retry-After"] = "30"
             return resp
         page = (
-            "<!doctype html><title>Unavailable</title>"
-            "<p>Search is temporarily unavailable. Please try again later.</p>"
+            "<!doctype html><title>Unavailable</title><p>Search is temporarily unavailable. Please try again later.</p>"
         )
         return page, 503, {"Content-Type": "text/html; charset=utf-8", "Retry-After": "30"}
 

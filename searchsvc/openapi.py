@@ -10,7 +10,10 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from searchsvc import schemas
 
 _ERRORS = {
-    "400": {"description": "Invalid parameter; `error.fields` names each field and its problem.", "content": {"application/json": {"schema": "Error"}}},
+    "400": {
+        "description": "Invalid parameter; `error.fields` names each field and its problem.",
+        "content": {"application/json": {"schema": "Error"}},
+    },
     "503": {
         "description": "The index is missing or damaged; `/api/health` says why. Retry later.",
         "content": {"application/json": {"schema": "Error"}},
@@ -29,7 +32,9 @@ def build_spec(version: str) -> dict[str, Any]:
         title="Kazakh/Russian news search",
         version=version,
         openapi_version="3.0.3",
-        info={"description": "Full-text search over Kazakh and Russian news, with stemming for both languages, folded spellings, language and month facets."},
+        info={
+            "description": "Full-text search over Kazakh and Russian news, with stemming for both languages, folded spellings, language and month facets."
+        },
         plugins=[MarshmallowPlugin()],
     )
     for name, schema in [
@@ -49,7 +54,13 @@ def build_spec(version: str) -> dict[str, Any]:
                 "summary": "Search articles",
                 "description": _SEARCH_DESCRIPTION,
                 "parameters": [{"in": "query", "schema": schemas.SearchArgs}],
-                "responses": {"200": {"description": "Ranked hits with snippets and facets", "content": {"application/json": {"schema": "SearchResponse"}}}, **_ERRORS},
+                "responses": {
+                    "200": {
+                        "description": "Ranked hits with snippets and facets",
+                        "content": {"application/json": {"schema": "SearchResponse"}},
+                    },
+                    **_ERRORS,
+                },
             }
         },
     )
@@ -58,8 +69,19 @@ def build_spec(version: str) -> dict[str, Any]:
         operations={
             "get": {
                 "summary": "One article, full text",
-                "parameters": [{"in": "path", "name": "doc_id", "required": True, "schema": {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$"}}],
-                "responses": {"200": {"description": "The article", "content": {"application/json": {"schema": "Document"}}}, "404": not_found, **_ERRORS},
+                "parameters": [
+                    {
+                        "in": "path",
+                        "name": "doc_id",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$"},
+                    }
+                ],
+                "responses": {
+                    "200": {"description": "The article", "content": {"application/json": {"schema": "Document"}}},
+                    "404": not_found,
+                    **_ERRORS,
+                },
             }
         },
     )
@@ -69,9 +91,19 @@ def build_spec(version: str) -> dict[str, Any]:
             "get": {
                 "summary": "The same story in the other language",
                 "description": "Articles in the other language within a few days that share the document's names and numbers, best first; empty when none is close enough.",
-                "parameters": [{"in": "path", "name": "doc_id", "required": True, "schema": {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$"}}],
+                "parameters": [
+                    {
+                        "in": "path",
+                        "name": "doc_id",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$"},
+                    }
+                ],
                 "responses": {
-                    "200": {"description": "Related articles", "content": {"application/json": {"schema": {"type": "array", "items": "Related"}}}},
+                    "200": {
+                        "description": "Related articles",
+                        "content": {"application/json": {"schema": {"type": "array", "items": "Related"}}},
+                    },
                     "404": not_found,
                 },
             }
@@ -83,7 +115,10 @@ def build_spec(version: str) -> dict[str, Any]:
             "get": {
                 "summary": "As-you-type completions",
                 "parameters": [{"in": "query", "schema": schemas.SuggestArgs}],
-                "responses": {"200": {"description": "Completions", "content": {"application/json": {"schema": "Suggestions"}}}, **_ERRORS},
+                "responses": {
+                    "200": {"description": "Completions", "content": {"application/json": {"schema": "Suggestions"}}},
+                    **_ERRORS,
+                },
             }
         },
     )

@@ -1,4 +1,4 @@
-""""The same story in the other language": a Kazakh article's Russian twin.
+""" "The same story in the other language": a Kazakh article's Russian twin.
 
 News agencies publish one event in both languages on the same day or within
 a few days, in different words but with the same *names* and *numbers*.
@@ -68,9 +68,7 @@ class Related:
 
 
 # A capitalised word of at least MIN_NAME_CHARS letters, or a number of 2+ digits.
-_NAME_RE = re.compile(
-    r"(?<![^\W_])(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][^\W_]{" + str(MIN_NAME_CHARS - 1) + r",}|\d{2,})(?![^\W_])"
-)
+_NAME_RE = re.compile(r"(?<![^\W_])(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][^\W_]{" + str(MIN_NAME_CHARS - 1) + r",}|\d{2,})(?![^\W_])")
 
 
 @lru_cache(maxsize=200_000)

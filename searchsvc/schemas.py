@@ -40,8 +40,8 @@ class SearchArgs(Schema):
         metadata={
             "description": (
                 "The query. Plain words (all word forms of either language match, ranked OR "
-                "with a bonus for documents matching more words), \"exact phrase\", -exclude, "
-                "a OR b, prefix* (at least 2 letters before *), title:word or title:\"phrase\". "
+                'with a bonus for documents matching more words), "exact phrase", -exclude, '
+                'a OR b, prefix* (at least 2 letters before *), title:word or title:"phrase". '
                 "Question words (қашан, қанша, сколько, почему…) are ignored unless nothing else is left. "
                 "Anything else (other operators, stray quotes, unknown field:) is searched as plain words. "
                 "Kazakh may be typed on a Russian keyboard (казакстан finds қазақстан, ranked below exact "
@@ -111,8 +111,16 @@ class FacetValue(Schema):
 
 
 class Facets(Schema):
-    lang = fields.List(fields.Nested(FacetValue), required=True, metadata={"description": "Counts per language, with the date filter applied."})
-    date = fields.List(fields.Nested(FacetValue), required=True, metadata={"description": "Counts per month (YYYY-MM), with the language filter applied."})
+    lang = fields.List(
+        fields.Nested(FacetValue),
+        required=True,
+        metadata={"description": "Counts per language, with the date filter applied."},
+    )
+    date = fields.List(
+        fields.Nested(FacetValue),
+        required=True,
+        metadata={"description": "Counts per month (YYYY-MM), with the language filter applied."},
+    )
 
 
 class HitSchema(Schema):
@@ -158,7 +166,9 @@ class HealthSchema(Schema):
     status = fields.String(required=True, metadata={"description": "ok, or degraded with a reason."})
     documents = fields.Integer(required=True)
     generation = fields.String(allow_none=True)
-    last_update = fields.String(allow_none=True, metadata={"description": "When the served index was committed (UTC, ISO 8601)."})
+    last_update = fields.String(
+        allow_none=True, metadata={"description": "When the served index was committed (UTC, ISO 8601)."}
+    )
     reason = fields.String(allow_none=True)
 
 

@@ -191,7 +191,9 @@ class BudgetCollector(TimeLimitCollector):
                 child.collect(sub_docnum)
 
 
-def _page(searcher: Searcher, built: Built, req: SearchRequest, allowed: set[int] | None) -> tuple[list[tuple[int, float]], bool]:
+def _page(
+    searcher: Searcher, built: Built, req: SearchRequest, allowed: set[int] | None
+) -> tuple[list[tuple[int, float]], bool]:
     """The requested page of (docnum, score), and whether time ran out."""
     s = searcher
     limit = req.page * req.per_page

@@ -45,6 +45,10 @@ MIN_WORD = 4
 #: Characters of each body read into the vocabulary (titles are read whole).
 BODY_CHARS = 2000
 MAX_DISTANCE = 2
+#: Corrections are drawn from this many most frequent words per language.
+#: The deletion index costs ~10 entries per word; unbounded it held
+#: ~170 MB per worker on a 9,000-article index, capped it is a few tens.
+MAX_VOCABULARY = 30_000
 
 _WORD_RE = re.compile(r"^[^\W\d_]+$")
 #: Runs of letters (the tokenizer's words, split at digits too).
@@ -82,7 +86,8 @@ class Speller:
     """Per-language word counts and a deletion index over the frequent words."""
 
     counts: dict[str, Counter[str]]
-    deletes: dict[str, dict[str, list[str]]]
+    deletes: dict[str, dict[str, str]]
+    words: dict[str, frozenset[str]]
 
     @classmethod
     def from_searcher(cls, searcher: Searcher) -> Speller:
@@ -101,24 +106,28 @@ class Speller:
             for word, n in raw.items():
                 c[fold_yo(clean(word))] += n
             counts[lang] = c
-        deletes: dict[str, dict[str, list[str]]] = {}
+        deletes: dict[str, dict[str, str]] = {}
+        words: dict[str, frozenset[str]] = {}
         for lang, c in counts.items():
-            index: dict[str, list[str]] = {}
-            for word, n in c.items():
-                if n >= MIN_COUNT and len(word) >= MIN_WORD - 1:
-                    for d in _deletes(word) | {word}:
-                        index.setdefault(d, []).append(word)
+            words[lang] = frozenset(c)
+            frequent = [(w, n) for w, n in c.most_common(MAX_VOCABULARY) if n >= MIN_COUNT and len(w) >= MIN_WORD - 1]
+            # Space-joined strings instead of lists: a third of the memory.
+            index: dict[str, str] = {}
+            for word, _ in frequent:
+                for d in _deletes(word) | {word}:
+                    index[d] = f"{index[d]} {word}" if d in index else word
             deletes[lang] = index
+            counts[lang] = Counter(dict(frequent))
         log.info(
             "spelling vocabulary: %s in %.2fs",
             ", ".join(f"{lang} {len(c)} words" for lang, c in counts.items()),
             time.perf_counter() - started,
         )
-        return cls(counts, deletes)
+        return cls(counts, deletes, words)
 
     def known(self, word: str, langs: tuple[str, ...]) -> bool:
         """A word found in the index is never "corrected", however rare."""
-        return any(word in self.counts.get(lang, {}) for lang in langs)
+        return any(word in self.words.get(lang, ()) for lang in langs)
 
     def correct(self, word: str, langs: tuple[str, ...]) -> str | None:
         """The best correction of a lowercased word, or None if none is close."""
@@ -129,7 +138,7 @@ class Speller:
         best: tuple[int, int, str] | None = None
         for lang in langs:
             index, counts = self.deletes.get(lang, {}), self.counts.get(lang, Counter())
-            for cand in {c for p in probes for c in index.get(p, ())}:
+            for cand in {c for p in probes if p in index for c in index[p].split(" ")}:
                 dist = distance(word, cand)
                 if dist > MAX_DISTANCE:
                     continue

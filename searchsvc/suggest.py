@@ -103,7 +103,7 @@ def suggest(access: IndexAccess, q: str, limit: int) -> list[str]:
     """
     if not q or q[-1].isspace():
         return []
-    last = q.rpartition(" ")[2].rpartition(":")[2].lstrip("-\"(")
+    last = q.rpartition(" ")[2].rpartition(":")[2].lstrip('-"(')
     if not last or not all(ch.isalnum() for ch in last):
         return []
     _, vocab = _VOCAB.get(access)

@@ -24,7 +24,7 @@ HOSTILE = {
     "xss_script": (
         " date 2024-04-15 Тест <script>alert('x')</script> заголовок\n"
         "Тело статьи с <script>document.title='pwned'</script> и <img src=x onerror=alert(1)> "
-        "и ссылкой <a href=\"javascript:alert(2)\">клик</a> про сквер."
+        'и ссылкой <a href="javascript:alert(2)">клик</a> про сквер.'
     ),
 }
 

@@ -86,8 +86,7 @@ def main() -> int:
             vn = verbal_nv.get(k, 0)
             if b or v >= 2 or n >= 2:
                 out.write(f"{k}\t{b}\t{v}\t{vn}\t{n}\n")
-    print(f"{len(counts)} corpus types, {sum(counts.values())} tokens -> "
-          f"{HERE / 'kk_lexicon.tsv'}")
+    print(f"{len(counts)} corpus types, {sum(counts.values())} tokens -> {HERE / 'kk_lexicon.tsv'}")
     return 0
 
 

@@ -25,6 +25,7 @@ def same_stem(*forms: str) -> bool:
 
 # --- the examples of the requirement -------------------------------------
 
+
 def test_requirement_examples() -> None:
     assert same_stem("достық", "достығы", "достықтың", "достыққа")
     assert same_stem("кітап", "кітабы", "кітаптарымызда")
@@ -34,11 +35,12 @@ def test_requirement_examples() -> None:
 
 # --- nominal slots --------------------------------------------------------
 
+
 def test_plural() -> None:
-    assert same_stem("үй", "үйлер")            # -лер after a glide
-    assert same_stem("бала", "балалар")        # -лар after a vowel
-    assert same_stem("ел", "елдер")            # -дер after л
-    assert same_stem("мектеп", "мектептер")    # -тер after a voiceless consonant
+    assert same_stem("үй", "үйлер")  # -лер after a glide
+    assert same_stem("бала", "балалар")  # -лар after a vowel
+    assert same_stem("ел", "елдер")  # -дер after л
+    assert same_stem("мектеп", "мектептер")  # -тер after a voiceless consonant
 
 
 def test_possessive() -> None:
@@ -65,6 +67,7 @@ def test_dagy_and_genitive_ki_chains() -> None:
 
 # --- verbal slots ---------------------------------------------------------
 
+
 def test_verb_tense_and_person() -> None:
     assert same_stem("жаз", "жазды", "жаздым", "жазады", "жазамын", "жазбады", "жазса")
     assert same_stem("бол", "болды", "болады", "болмайды", "болса")
@@ -74,13 +77,13 @@ def test_verb_tense_and_person() -> None:
 def test_participles() -> None:
     assert same_stem("жаз", "жазған", "жазғанын")
     assert same_stem("кел", "келген", "келгенде")
-    assert same_stem("айт", "айтқан", "айтқанын")      # -қан after voiceless
+    assert same_stem("айт", "айтқан", "айтқанын")  # -қан after voiceless
 
 
 def test_converbs() -> None:
     assert same_stem("бол", "болып")
     assert same_stem("кел", "келіп")
-    assert same_stem("сөйле", "сөйлеп", "сөйледі")      # -п after a vowel
+    assert same_stem("сөйле", "сөйлеп", "сөйледі")  # -п after a vowel
 
 
 def test_gerund() -> None:
@@ -105,6 +108,7 @@ def test_vowel_final_verb_stems() -> None:
 
 # --- alternations ---------------------------------------------------------
 
+
 def test_alternation_gh_to_q() -> None:
     assert stem("достығы") == stem("достық") == "достық"
     assert same_stem("аймақ", "аймағы")
@@ -122,24 +126,25 @@ def test_alternation_b_to_p() -> None:
 
 # --- over-stemming guards -------------------------------------------------
 
+
 def test_short_roots_untouched() -> None:
     for w in ("үй", "ел", "ат", "ал", "су", "ой"):
         assert stem(w) == w
 
 
 def test_words_that_only_look_inflected() -> None:
-    assert stem("адам") == "адам"          # not ад+а+м
-    assert stem("кітап") == "кітап"        # not кіта+п
+    assert stem("адам") == "адам"  # not ад+а+м
+    assert stem("кітап") == "кітап"  # not кіта+п
     assert stem("білім") != stem("біледі")  # -ім here is derivational
     assert stem("шешім") != stem("шешті")
-    assert stem("қала") != stem("қалды")    # city vs stay
-    assert stem("аймақ") != stem("ай")      # region vs moon
+    assert stem("қала") != stem("қалды")  # city vs stay
+    assert stem("аймақ") != stem("ай")  # region vs moon
 
 
 def test_loanwords() -> None:
     assert same_stem("министр", "министрі", "министрге", "министрдің")
     assert same_stem("министрлік", "министрлігі", "министрлігінің")
-    assert stem("министр") != stem("министрлік")   # derivation stays
+    assert stem("министр") != stem("министрлік")  # derivation stays
 
 
 def test_unrelated_words_stay_apart() -> None:
@@ -162,10 +167,31 @@ def test_closed_class() -> None:
 
 # --- robustness -----------------------------------------------------------
 
-@pytest.mark.parametrize("word", [
-    "", "a", "123", "2024-жылы", "covid-19", "hello", "Hello", "ҚАЗАҚСТАН", "😀",
-    "қазақ😀", "а-б", "x" * 100_000, "қ" * 100_000, "\u0301", "ß", "ǅ", " ", "-", "ы",
-])
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "",
+        "a",
+        "123",
+        "2024-жылы",
+        "covid-19",
+        "hello",
+        "Hello",
+        "ҚАЗАҚСТАН",
+        "😀",
+        "қазақ😀",
+        "а-б",
+        "x" * 100_000,
+        "қ" * 100_000,
+        "\u0301",
+        "ß",
+        "ǅ",
+        " ",
+        "-",
+        "ы",
+    ],
+)
 def test_never_raises_never_empty(word: str) -> None:
     out = stem(word)
     assert isinstance(out, str)
@@ -196,12 +222,23 @@ def test_module_is_stdlib_only() -> None:
 
 # --- dev-set score (needs the shared data) --------------------------------
 
-@pytest.mark.skipif(not (SHARED / "eval" / "score_stemmer.py").exists(),
-                    reason="shared eval data (../shared) not present")
+
+@pytest.mark.skipif(
+    not (SHARED / "eval" / "score_stemmer.py").exists(), reason="shared eval data (../shared) not present"
+)
 def test_dev_f1() -> None:
-    cmd = [sys.executable, str(SHARED / "eval" / "score_stemmer.py"), "--lang", "kk",
-           "--gold", str(SHARED / "eval" / "lemmas" / "kk.tsv"),
-           "--stemmer", "analyzers.kazakh:stem", "--min-f1", "0.88"]
+    cmd = [
+        sys.executable,
+        str(SHARED / "eval" / "score_stemmer.py"),
+        "--lang",
+        "kk",
+        "--gold",
+        str(SHARED / "eval" / "lemmas" / "kk.tsv"),
+        "--stemmer",
+        "analyzers.kazakh:stem",
+        "--min-f1",
+        "0.88",
+    ]
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert p.returncode == 0, p.stdout + p.stderr
     last = p.stdout.strip().splitlines()[-1]
