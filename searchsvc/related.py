@@ -11,9 +11,12 @@ So the match is made on those, not on the vocabulary:
   to its first five letters, which strips the case endings of both languages
   (Тоқаевтың, Токаева → "токае");
 * numbers of two or more digits count as their own keys;
-* each key is weighted by its rarity in the index (from the ``fold`` field's
-  lexicon, once per generation), so "Казахстан" in a Kazakh news corpus
-  says little and "Яцкин" or "Тоқаев" says a lot.
+* each key is weighted by its rarity in the index: the document frequency of
+  the word's terms in the ``fold`` field, looked up when a word is first
+  seen and remembered per generation (a scan of the whole term dictionary
+  took seconds per worker per generation on the request path), so
+  "Казахстан" in a Kazakh news corpus says little and "Яцкин" or "Тоқаев"
+  says a lot.
 
 Candidates are the other language's articles within ``WINDOW_DAYS`` days
 (an indexed date-range query, no scan). Each gets a score in [0, 1]: the
@@ -34,6 +37,7 @@ from functools import lru_cache
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from analyzers.chains import analyze, folded_analyzer
 from analyzers.normalize import clean, fold_kazakh, fold_yo
 from analyzers.tokenize import iter_tokens
 from searchsvc.gencache import PerGeneration
@@ -78,9 +82,12 @@ def key_of(word: str) -> str:
     return w if w.isdigit() else w[:KEY_CHARS]
 
 
-def name_keys(text: str) -> set[str]:
-    """Keys of the capitalised words (len ≥ 4) and the multi-digit numbers."""
-    return {key_of(w) for w in set(_NAME_RE.findall(text))}
+def name_words(text: str) -> dict[str, str]:
+    """Key → one word behind it, for the capitalised words (len ≥ 4) and multi-digit numbers."""
+    return {key_of(w): w for w in set(_NAME_RE.findall(text))}
+
+
+_FOLDED = folded_analyzer()
 
 
 def title_keys(title: str) -> set[str]:
@@ -91,30 +98,33 @@ Features = tuple[frozenset[str], frozenset[str]]
 
 
 class KeyStats:
-    """Per generation: inverse document frequency of name keys (from the
-    ``fold`` lexicon) and a bounded cache of each document's keys."""
+    """Per generation: document frequencies of name keys (learnt lazily from
+    the ``fold`` field) and a bounded cache of each document's keys."""
 
     MAX_CACHED = 50_000
 
     def __init__(self, searcher: Searcher) -> None:
-        reader = searcher.reader()
-        self.n = max(1, reader.doc_count())
-        df: dict[str, int] = {}
-        for term, info in reader.iter_field("fold"):
-            key = key_of(term.decode("utf-8") if isinstance(term, bytes) else term)
-            freq = info.doc_frequency()
-            if freq > df.get(key, 0):
-                df[key] = freq
-        self.df = df
+        self.n = max(1, searcher.reader().doc_count())
+        self.df: dict[str, int] = {}
         self._features: dict[int, Features] = {}
 
     def idf(self, key: str) -> float:
         return math.log((self.n + 1) / (self.df.get(key, 0) + 1)) + 0.1
 
-    def features(self, docnum: int, fields: dict[str, object]) -> Features:
+    def learn(self, words: dict[str, str], searcher: Searcher) -> None:
+        """Record the document frequency of keys not seen yet (the calling
+        thread's own searcher: Whoosh readers are not shared across threads)."""
+        for key, word in words.items():
+            if key not in self.df:
+                terms = analyze(_FOLDED, word) or [key]
+                self.df[key] = max(searcher.doc_frequency("fold", t) for t in terms)
+
+    def features(self, docnum: int, fields: dict[str, object], searcher: Searcher) -> Features:
         found = self._features.get(docnum)
         if found is None:
-            found = features(fields)
+            words, title_set = _raw_features(fields)
+            self.learn(words, searcher)
+            found = (frozenset(words), title_set)
             if len(self._features) >= self.MAX_CACHED:
                 self._features.clear()
             self._features[docnum] = found
@@ -124,11 +134,11 @@ class KeyStats:
 _STATS: PerGeneration[KeyStats] = PerGeneration("related key stats", KeyStats)
 
 
-def features(fields: dict[str, object]) -> Features:
-    """(name/number keys of title and lead, keys of the title words)."""
+def _raw_features(fields: dict[str, object]) -> tuple[dict[str, str], frozenset[str]]:
+    """(name/number key → word, for title and lead; keys of the title words)."""
     title = str(fields.get("title", ""))
     body = str(fields.get("body", ""))[:BODY_CHARS]
-    return frozenset(name_keys(title + "\n" + body)), frozenset(title_keys(title))
+    return name_words(title + "\n" + body), frozenset(title_keys(title))
 
 
 def _cosine(a: frozenset[str], b: frozenset[str], stats: KeyStats) -> float:
@@ -162,7 +172,7 @@ def find_related(access: IndexAccess, doc_id: str, limit: int = 3) -> list[Relat
     if docnum is None:
         return None
     source = searcher.stored_fields(docnum)
-    mine = stats.features(docnum, source)
+    mine = stats.features(docnum, source, searcher)
     day = dt.date.fromisoformat(str(source["date"]))
     others = [lang for lang in _LANGS if lang != source["lang"]]
     window = wq.And(
@@ -178,7 +188,7 @@ def find_related(access: IndexAccess, doc_id: str, limit: int = 3) -> list[Relat
             break
         fields = searcher.stored_fields(candidate)
         days = abs((dt.date.fromisoformat(fields["date"]) - day).days)
-        score = similarity(mine, stats.features(candidate, fields), days, stats)
+        score = similarity(mine, stats.features(candidate, fields, searcher), days, stats)
         if score >= THRESHOLD:
             found.append(Related(fields["id"], fields["title"], fields["date"], fields["lang"], round(score, 4)))
     found.sort(key=lambda r: (-r.score, r.id))
