@@ -28,7 +28,7 @@ def test_stats_and_optimize(make_corpus: MakeCorpus, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     stats = json.loads(proc.stdout)
     assert stats["documents"] == 13 and stats["generation"] == current_generation(index)
-    assert stats["languages"] == dict(Counter(a.lang for a in articles)) and stats["languages"]["kk"] == 1
+    assert stats["languages"] == dict(Counter(a.lang for a in articles)) and stats["languages"]["kk"] >= 1
     assert (stats["date_min"], stats["date_max"]) == (min(a.date for a in articles), max(a.date for a in articles))
     assert len(stats["segments"]) >= 2 and sum(s["documents"] for s in stats["segments"]) == 13
     assert 0 < stats["generation_bytes"] <= stats["disk_bytes"]
