@@ -139,7 +139,8 @@ def _search(access: IndexAccess, req: SearchRequest) -> SearchResult:
     else:
         docnums, cut = _matches(searcher, built, started + req.time_budget)
         allowed, langs, months = count_facets(docnums, table, req)
-        hits, partial = _page(searcher, built, req, allowed if filtered else None)
+        remaining = max(0.01, started + req.time_budget - time.perf_counter())
+        hits, partial = _page(searcher, built, req, allowed if filtered else None, remaining)
         partial = partial or cut
     terms = _mark_terms(built)
     took = (time.perf_counter() - started) * 1000
@@ -192,23 +193,23 @@ class BudgetCollector(TimeLimitCollector):
 
 
 def _page(
-    searcher: Searcher, built: Built, req: SearchRequest, allowed: set[int] | None
+    searcher: Searcher, built: Built, req: SearchRequest, allowed: set[int] | None, budget: float
 ) -> tuple[list[tuple[int, float]], bool]:
-    """The requested page of (docnum, score), and whether time ran out."""
-    s = searcher
+    """The requested page sorted by date, newest first, and whether time ran out.
+
+    Relevance is not computed on this path (the score is reported as 0).
+    """
     limit = req.page * req.per_page
-    sortedby = "date" if req.sort == "date" else None
-    collector = s.collector(limit=limit, sortedby=sortedby, reverse=sortedby is not None)
-    timed = BudgetCollector(collector, req.time_budget, allowed)
+    collector = searcher.collector(limit=limit, sortedby="date", reverse=True)
+    timed = BudgetCollector(collector, budget, allowed)
     partial = False
     try:
-        s.search_with_collector(built.query, timed)
+        searcher.search_with_collector(built.query, timed)
     except TimeLimit:
         partial = True
     results = timed.results()
     start = (req.page - 1) * req.per_page
-    # Sorted by date, Whoosh reports the sort key as the score; relevance is not computed.
-    return [(hit.docnum, float(hit.score or 0.0) if sortedby is None else 0.0) for hit in results[start:limit]], partial
+    return [(hit.docnum, 0.0) for hit in results[start:limit]], partial
 
 
 def _scored_matches(searcher: Searcher, built: Built, budget: float) -> tuple[dict[int, float], bool]:
