@@ -92,20 +92,20 @@ class Speller:
     @classmethod
     def from_searcher(cls, searcher: Searcher) -> Speller:
         started = time.perf_counter()
-        texts: dict[str, list[str]] = {}
+        # Count raw words per document (never the whole corpus in one string:
+        # a worker's memory does not shrink back after such a peak), then
+        # normalise only the distinct words (str.translate over text is slow).
+        raw: dict[str, Counter[str]] = {}
         for doc in searcher.reader().all_stored_fields():
-            texts.setdefault(doc.get("lang") or "other", []).extend(
-                (str(doc.get("title", "")), str(doc.get("body", ""))[:BODY_CHARS])
-            )
+            text = f"{doc.get('title', '')}\n{str(doc.get('body', ''))[:BODY_CHARS]}".lower()
+            raw.setdefault(doc.get("lang") or "other", Counter()).update(_LETTERS_RE.findall(text))
         counts: dict[str, Counter[str]] = {}
-        for lang, parts in texts.items():
-            # Count raw words in one C-level pass, then normalise the distinct
-            # ones (str.translate over megabytes of text is slow).
-            raw = Counter(_LETTERS_RE.findall("\n".join(parts).lower()))
+        for lang, found in raw.items():
             c: Counter[str] = Counter()
-            for word, n in raw.items():
+            for word, n in found.items():
                 c[fold_yo(clean(word))] += n
             counts[lang] = c
+        del raw
         deletes: dict[str, dict[str, str]] = {}
         words: dict[str, frozenset[str]] = {}
         for lang, c in counts.items():
