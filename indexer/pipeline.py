@@ -287,6 +287,27 @@ def _commit_checked(writer: object, ix: Index) -> None:
         raise NothingIndexable("the index would be empty (empty or wholly malformed folder?); nothing was published")
 
 
+def _write_generation(
+    index_dir: Path,
+    fresh: bool,
+    procs: int,
+    changes: list[_Change],
+    deletes: list[str],
+    summary: Summary,
+    tick: Callable[[int], None],
+) -> str:
+    """Write one generation and publish it; on any error it is dropped and the current one stays."""
+    with new_generation(index_dir, fresh=fresh) as gen:
+        writer = _open_writer(gen.index, procs)
+        try:
+            _write_changes(writer, changes, deletes, summary, tick)
+        except BaseException:
+            writer.cancel()  # type: ignore[attr-defined]
+            raise
+        _commit_checked(writer, gen.index)
+    return gen.name
+
+
 def _write_fresh(
     index_dir: Path,
     plan: _Plan,
@@ -297,15 +318,7 @@ def _write_fresh(
     should_stop: Callable[[], bool],
 ) -> None:
     """A full build: one generation, published only when complete."""
-    tick = progress(len(plan.changes), "indexing")
-    with new_generation(index_dir, fresh=True) as gen:
-        writer = _open_writer(gen.index, procs)
-        try:
-            _write_changes(writer, plan.changes, [], summary, tick)
-        except BaseException:
-            writer.cancel()  # type: ignore[attr-defined]
-            raise
-        _commit_checked(writer, gen.index)
+    _write_generation(index_dir, True, procs, plan.changes, [], summary, progress(len(plan.changes), "indexing"))
     summary.batches = 1
 
 
@@ -325,14 +338,7 @@ def _write_batches(
         last = number == len(chunks)
         begun = time.perf_counter()
         before = (summary.added, summary.updated, len(summary.skipped))
-        with new_generation(index_dir, fresh=False) as gen:
-            writer = _open_writer(gen.index, procs)
-            try:
-                _write_changes(writer, chunk, plan.to_delete if last else [], summary, tick)
-            except BaseException:
-                writer.cancel()  # type: ignore[attr-defined]
-                raise
-            _commit_checked(writer, gen.index)
+        name = _write_generation(index_dir, False, procs, chunk, plan.to_delete if last else [], summary, tick)
         summary.batches += 1
         log.info(
             "batch %d/%d: +%d ~%d -%d, skipped %d → %s (%.1fs)",
@@ -342,7 +348,7 @@ def _write_batches(
             summary.updated - before[1],
             len(plan.to_delete) if last else 0,
             len(summary.skipped) - before[2],
-            gen.name,
+            name,
             time.perf_counter() - begun,
         )
         if not last and should_stop():
