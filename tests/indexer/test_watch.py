@@ -87,7 +87,9 @@ def test_watch_follows_changes_and_never_indexes_half_files(
     files[1].unlink()  # deleted
     files[2].rename(corpus / "moved_here.txt")  # moved
     wait_for(settled(w.index, corpus), 30, "add/change/delete/move to be indexed")
-    assert w.totals() == {"added": 5 + 3, "updated": 1, "deleted": 2}
+    # The batch is published before the watcher logs its summary: wait for the log line too.
+    expected = {"added": 5 + 3, "updated": 1, "deleted": 2}
+    wait_for(lambda: w.totals() == expected, 10, f"the watcher to log {expected}")
 
     # A file written in pieces slower than the debounce interval, in place...
     slow = bench_pool[40].read_bytes()
