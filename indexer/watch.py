@@ -199,19 +199,27 @@ def watch(
     return stats
 
 
+def _sync(
+    corpus_dir: Path, index_dir: Path, opts: WatchOptions, stop: threading.Event, only: set[str] | None = None
+) -> Summary:
+    """The watcher's one way of writing: an incremental sync with its options, stoppable."""
+    return sync(
+        corpus_dir,
+        index_dir,
+        wait=opts.wait,
+        procs=opts.procs,
+        batch_size=opts.batch_size,
+        only=only,
+        should_stop=stop.is_set,
+    )
+
+
 def _full_sync(
     corpus_dir: Path, index_dir: Path, opts: WatchOptions, stats: WatchStats, stop: threading.Event, kind: str
 ) -> None:
     while not stop.is_set():
         try:
-            summary = sync(
-                corpus_dir,
-                index_dir,
-                wait=opts.wait,
-                procs=opts.procs,
-                batch_size=opts.batch_size,
-                should_stop=stop.is_set,
-            )
+            summary = _sync(corpus_dir, index_dir, opts, stop)
         except WriterBusy as exc:
             log.warning("%s; retrying", exc)
             continue
@@ -233,15 +241,7 @@ def _batch(
     stop: threading.Event,
 ) -> None:
     try:
-        summary = sync(
-            corpus_dir,
-            index_dir,
-            wait=opts.wait,
-            procs=opts.procs,
-            batch_size=opts.batch_size,
-            only={doc_id_for(Path(n)) for n in names},
-            should_stop=stop.is_set,
-        )
+        summary = _sync(corpus_dir, index_dir, opts, stop, only={doc_id_for(Path(n)) for n in names})
     except WriterBusy as exc:
         log.warning("%s; %d change(s) wait for the next round", exc, len(names))
         _requeue(collector, names)

@@ -2,7 +2,7 @@
 
 Run as its own process (the tests do, and so can you)::
 
-    python -m tests.robustness.loadtest --index DIR [--seconds 60] [--clients 16] [--port 8501]
+    python -m tests.robustness.loadtest --index DIR [--seconds 60] [--clients 16] [--port PORT]
 
 It starts gunicorn (``gunicorn.conf.py``: 2 gthread workers × 4 threads) on
 127.0.0.1, warms it up, records the workers' RSS, sends requests from
@@ -22,7 +22,6 @@ import os
 import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -31,20 +30,9 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from tests.ports import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-PORTS = range(8501, 8511)
-
-
-def free_port() -> int:
-    """The first port of 8501–8510 nobody listens on."""
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("ports 8501-8510 are all taken")
 
 
 # -- the query mix ----------------------------------------------------------
@@ -356,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--warmup", type=float, default=5.0)
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--mix", type=int, default=4000, help="distinct requests in the mix (cycled)")
-    p.add_argument("--port", type=int, default=0, help="default: the first free of 8501-8510")
+    p.add_argument("--port", type=int, default=0, help="default: a free loopback port")
     p.add_argument("--log", type=Path, default=None, help="gunicorn's log (default: next to the index)")
     args = p.parse_args(argv)
     log = args.log or args.index.parent / "gunicorn-load.log"

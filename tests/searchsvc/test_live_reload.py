@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -27,20 +26,9 @@ import pytest
 from indexer.store import current_generation, generations
 from tests.conftest import ROOT
 from tests.indexer.conftest import bench_pool, cli_env, index_docs, run_indexer, start_indexer, wait_for  # noqa: F401
+from tests.ports import free_port
 
-PORTS = range(8201, 8211)
 BATCH = 100
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip("no free port in 8201-8210")
 
 
 def get(url: str) -> tuple[int, dict]:
@@ -55,7 +43,7 @@ def get(url: str) -> tuple[int, dict]:
 
 @pytest.fixture()
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """gunicorn (2 workers, as in production) on a port of 8201-8210, over ``tmp_path/index``."""
+    """gunicorn (2 workers, as in production) on a free loopback port, over ``tmp_path/index``."""
     index = tmp_path / "index"
     port = free_port()
     env = cli_env() | {"SEARCH_INDEX_DIR": str(index), "SEARCH_BIND": f"127.0.0.1:{port}", "SEARCH_WORKERS": "2"}
