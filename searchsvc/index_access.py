@@ -272,8 +272,12 @@ class IndexAccess:
         else:
             failed = self._broken.get(served or "")
             reason = f"generation {served} had a read error: {failed[0]}" if failed else None
-        try:  # a fresh open re-reads the table of contents and segment directories
-            open_generation(self.index_dir, served or "").close()
+        try:  # a fresh reader re-reads the table of contents and every segment's directory
+            fresh = open_generation(self.index_dir, served or "")
+            try:
+                fresh.reader().close()
+            finally:
+                fresh.close()
         except Exception as exc:
             if not is_read_failure(exc):
                 raise
