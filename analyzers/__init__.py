@@ -4,3 +4,8 @@ stemming, and the Whoosh analyzer chains built from them.
 This package is the bottom layer: it imports neither ``indexer`` nor
 ``searchsvc``.
 """
+
+#: Changes whenever the terms produced for a text change (stemmers, stop
+#: words, chains). Indexes record it; an index written with another value is
+#: refused at start-up, because queries would be analysed differently from it.
+ANALYZER_VERSION = "kk1-ru1"

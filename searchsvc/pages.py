@@ -21,9 +21,9 @@ from indexer.store import IndexMissing
 from searchsvc import histogram, i18n
 from searchsvc.api import _flatten, access, find_document, parse_search_args, query_args
 from searchsvc.errors import IndexUnavailable
-from searchsvc.highlight import MarkTerms, mark
+from searchcore.highlight import MarkTerms, mark
 from searchsvc.querybuild import QueryBuilder
-from searchsvc.querylang import parse
+from searchcore.querylang import parse
 from searchsvc.related import find_related
 from searchsvc.schemas import MAX_DEPTH, MAX_QUERY_CHARS
 from searchsvc.search import SearchResult, run_search

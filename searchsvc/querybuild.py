@@ -18,7 +18,7 @@ from analyzers.chains import analyze, folded_analyzer, language_analyzer
 from analyzers.normalize import clean, fold_kazakh, fold_yo
 from analyzers.translit import is_latin_word, latin_variants
 from searchsvc.coordination import CoordinatedOr
-from searchsvc.querylang import Clause, ParsedQuery
+from searchcore.querylang import Clause, ParsedQuery
 from searchsvc.ranking import DEFAULT, QUESTION_WORDS, Ranking
 
 LANGS = ("kk", "ru")

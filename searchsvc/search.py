@@ -19,10 +19,10 @@ from whoosh.searching import Searcher
 
 from indexer.store import open_current
 from searchsvc import spelling
-from searchsvc.highlight import MarkTerms, mark, snippet
+from searchcore.highlight import MarkTerms, mark, snippet
 from searchsvc.index_access import DocTable, IndexAccess
 from searchsvc.querybuild import Built, QueryBuilder
-from searchsvc.querylang import parse
+from searchcore.querylang import parse
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from whoosh.searching import Searcher
 from analyzers.langid import detect
 from analyzers.normalize import clean, fold_yo, has_kazakh_letters
 from analyzers.tokenize import iter_tokens
-from searchsvc.querylang import parse
+from searchcore.querylang import parse
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from analyzers import kazakh, langid, normalize, russian, tokenize, translit
 from analyzers.chains import analyze, folded_analyzer, language_analyzer
 from searchsvc.api import result_json
-from searchsvc.highlight import MarkTerms, mark, snippet
-from searchsvc.querylang import ParsedQuery, parse
+from searchcore.highlight import MarkTerms, mark, snippet
+from searchcore.querylang import ParsedQuery, parse
 from searchsvc.schemas import SearchResponse
 from searchsvc.search import SearchRequest, run_search
 from tests.robustness.fuzzing import CI, SLOW, big_inputs, nasty_text

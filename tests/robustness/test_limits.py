@@ -85,7 +85,7 @@ def test_prefix_expansion_is_bounded_per_query(client: FlaskClient) -> None:
     """Many prefixes still answer, each within its share of the expansion budget."""
     from whoosh import query as wq
 
-    from searchsvc.querylang import parse
+    from searchcore.querylang import parse
 
     app = client.application
     searcher, _ = app.extensions["search_access"].searcher()

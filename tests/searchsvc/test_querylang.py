@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from searchsvc.querylang import Clause, parse
+from searchcore.querylang import Clause, parse
 from tests.conftest import SEED_KK, SEED_RU
 
 
