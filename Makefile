@@ -21,7 +21,13 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-java.sh
 	$(PY) -m pytest
+
+# Local 3-node OpenSearch cluster (cluster/README.md): prints the node URLs once green.
+.PHONY: cluster
+cluster:
+	bash scripts/opensearch-cluster up
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
