@@ -9,3 +9,7 @@ This package is the bottom layer: it imports neither ``indexer`` nor
 #: words, chains). Indexes record it; an index written with another value is
 #: refused at start-up, because queries would be analysed differently from it.
 ANALYZER_VERSION = "kk1-ru1"
+
+#: Version of the analysis output (Kazakh stemmer "kk", Russian "ru").  Bump it
+#: whenever a stem changes, so an index built by another version is detected.
+ANALYZER_VERSION = "kk2-ru1"

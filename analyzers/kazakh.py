@@ -197,7 +197,19 @@ _SUFFIXES: dict[str, list[_Entry]] = {
         _pair("сыздар", "сіздер", ""),
         [("м", "", None)],
     ),
-    "pres": _slot(_pair("а", "е", "C"), [("й", "V", None)]),
+    # present/converb -а/-е/-й; after ы/і the -й fuses into и: оқы+й -> оқи
+    "pres": _slot(_pair("а", "е", "C"), [("й", "V", None)], [("и", "C", None)]),
+    # aorist participle -ар/-ер/-р (көрер, барарсың, айтарлық); it is spelt
+    # like the causative -ар (шығар), see the paradigm check in _parses
+    "aor": _slot(_pair("ар", "ер", "C"), [("р", "V", None)], _pair("арлық", "ерлік", "C"), _pair("рлық", "рлік", "V")),
+    "aorp": _slot(
+        _pair("мын", "мін", ""),
+        _pair("сың", "сің", ""),
+        _pair("сыз", "сіз", ""),
+        _pair("мыз", "міз", ""),
+        _pair("сыңдар", "сіңдер", ""),
+        _pair("сыздар", "сіздер", ""),
+    ),
     "tyn": _slot(_pair("тын", "тін", "")),
     "conv": _slot(_pair("ып", "іп", "C"), [("п", "V", None)], _pair("ыпты", "іпті", "C"), _pair("пты", "пті", "V")),
     "imp": _slot(
@@ -220,7 +232,16 @@ _SUFFIXES: dict[str, list[_Entry]] = {
     "vnoun": _slot(
         _pair("ған", "ген", _VOICED),
         _pair("қан", "кен", "T"),
+        # -ғандық "the fact of having done" (білгендік, айтқандықтан)
+        _pair("ғандық", "гендік", _VOICED),
+        _pair("қандық", "кендік", "T"),
         [("у", "", None)],
+        # й + у is spelt ю: сүй+у -> сүю (see _RESTORE)
+        [("ю", "V", None)],
+        # agent noun -ушы "one who does" (айтушы, шығарушылар) and its
+        # abstract noun -ушылық: searchers want them with the verb.
+        _pair("ушы", "уші", ""),
+        _pair("ушылық", "ушілік", ""),
         _pair("мас", "мес", "VRL"),
         _pair("бас", "бес", "NZ"),
         _pair("пас", "пес", "T"),
@@ -235,27 +256,32 @@ _SUFFIXES: dict[str, list[_Entry]] = {
         _pair("бақшы", "бекші", "NZ"),
         _pair("пақшы", "пекші", "T"),
     ),
+    # -ғы/-гі: adjectives of time and place (бүгінгі, соңғы, алдыңғы) and,
+    # with a possessive after it, the desiderative of verbs (айтқысы келеді)
+    "gy": _slot(_pair("ғы", "гі", _VOICED), _pair("қы", "кі", "T")),
+    # comparative -рақ/-ырақ (жақсырақ, кейінірек)
+    "comp": _slot(_pair("рақ", "рек", "V"), _pair("ырақ", "ірек", "C")),
     "neg": _slot(_pair("ма", "ме", "VRL"), _pair("ба", "бе", "NZ"), _pair("па", "пе", "T")),
     "voice": _slot(_pair("ыл", "іл", "C"), [("л", "V", None)], _pair("ын", "ін", "L"), [("н", "V", None)]),
 }
 
 #: Instrumental -мен/-бен/-пен never harmonises.
-_NO_HARMONY = frozenset({"мен", "менен", "бен", "бенен", "пен", "пенен"})
+_NO_HARMONY = frozenset({"мен", "менен", "бен", "бенен", "пен", "пенен", "ю"})
 
 _POSS3 = frozenset({"сы", "сі", "ы", "і"})
 _POSS12 = frozenset({"м", "ым", "ім", "ң", "ың", "ің"})
 
-_NOMINAL_BASE = ("poss", "pl", "vnoun", "tyn", "dagy", "ki")
+_NOMINAL_BASE = ("poss", "pl", "vnoun", "tyn", "dagy", "ki", "gy", "comp", "aor")
 _VERB_BASE = ("neg", "voice")
 
 #: slot -> slots that may stand immediately inside it ("" = the stem).
 _INNER: dict[str, tuple[str, ...]] = {
-    "pl": ("", "vnoun", "tyn", "dagy"),
-    "poss": ("", "pl", "vnoun", "tyn", "dagy"),
+    "pl": ("", "vnoun", "tyn", "dagy", "gy", "aor"),
+    "poss": ("", "pl", "vnoun", "tyn", "dagy", "gy", "comp", "aor"),
     "case": ("",) + _NOMINAL_BASE,
     "dagy": ("", "poss", "pl", "vnoun", "tyn"),
     "ki": ("", "poss", "pl"),
-    "sim": ("", "case", "poss", "pl", "vnoun", "tyn", "dagy"),
+    "sim": ("", "case", "poss", "pl", "vnoun", "tyn", "dagy", "aor"),
     "npred": ("", "case", "poss", "pl", "vnoun", "tyn", "dagy", "maq"),
     "pperson": ("past", "cond"),
     "past": ("",) + _VERB_BASE,
@@ -267,13 +293,33 @@ _INNER: dict[str, tuple[str, ...]] = {
     "imp": ("",) + _VERB_BASE,
     "galy": ("",) + _VERB_BASE,
     "vnoun": ("",) + _VERB_BASE,
+    "aor": ("",) + _VERB_BASE,
+    "aorp": ("aor",),
+    "gy": ("", "voice"),
+    "comp": ("",),
     "maq": ("",) + _VERB_BASE,
     "neg": ("", "voice"),
     "voice": ("",),
 }
 
 _VERBAL = frozenset(
-    {"pperson", "past", "cond", "prespers", "pres", "tyn", "conv", "imp", "galy", "vnoun", "maq", "neg", "voice"}
+    {
+        "pperson",
+        "past",
+        "cond",
+        "prespers",
+        "pres",
+        "tyn",
+        "conv",
+        "imp",
+        "galy",
+        "vnoun",
+        "maq",
+        "neg",
+        "voice",
+        "aor",
+        "aorp",
+    }
 )
 
 #: Slots allowed at the very end of a word.
@@ -281,6 +327,7 @@ _OUTER: tuple[str, ...] = tuple(_SUFFIXES)
 
 # Minimum length of what is left of the word (letters), and it needs a vowel.
 _MIN_STEM = 2
+_NO_COUNTS = (0, 0, 0, 0)
 
 
 def _allowed(cls_set: str, prev: str) -> bool:
@@ -313,8 +360,10 @@ def _index_by_last_letter() -> dict[str, dict[str, list[_Entry]]]:
 _BY_LAST = _index_by_last_letter()
 
 #: Suffixes that only verbs take; a stem seen with them is a verb stem.
-_STRONG_VERBAL = frozenset({"tyn", "galy", "conv", "prespers", "pperson", "imp", "maq"})
-_STRONG_VNOUN = frozenset({"ған", "ген", "қан", "кен", "у"})
+_STRONG_VERBAL = frozenset({"tyn", "galy", "conv", "prespers", "pperson", "imp", "maq", "aorp"})
+_STRONG_VNOUN = frozenset(
+    {"ған", "ген", "қан", "кен", "у", "ю", "ғандық", "гендік", "қандық", "кендік", "ушы", "уші", "ушылық", "ушілік"}
+)
 
 #: A parse: (stem, number of suffixes, kind, voice) with kind 0 = nominal
 #: suffixes only, 1 = some verbal suffix, 2 = a suffix only verbs take; voice
@@ -332,7 +381,7 @@ _CV_ROOTS = frozenset({"де", "же", "жу", "ки", "қу", "ту", "су", "
 _VOWEL_POSS = frozenset(
     {"ы", "і", "ым", "ім", "ың", "ің", "ыңыз", "іңіз", "ымыз", "іміз", "ыңдар", "іңдер", "ыңыздар", "іңіздер"}
 )
-_DROP_FINAL = frozenset("қкнзлрмғг")
+_DROP_FINAL = frozenset("қкнзлрмғгсп")
 
 
 def _stem_ok(base: str) -> bool:
@@ -342,11 +391,50 @@ def _stem_ok(base: str) -> bool:
     return not (len(base) == 2 and base[0] not in _VOWELS and base not in _CV_ROOTS)
 
 
+def _verbal_support(s: str) -> int:
+    return LEXICON.get(s, _NO_COUNTS)[1]
+
+
+def _high_vowel(s: str) -> str:
+    """ы or і, by the harmony of ``s``."""
+    return "і" if _harmony(s) == "f" else "ы"
+
+
+def _alternate_bases(slot: str, form: str, base: str, rest: str) -> list[str]:
+    """Stems a suffix may hide by a sound change, besides the plain ``base``.
+
+    * халқы -> халық, ерні -> ерін: a high vowel drops before a vowel-initial
+      possessive, so put it back;
+    * әкеп, боп: colloquial converbs drop the л of the stem (әкел+іп, бол+ып);
+      accepted only when the л-stem is a corpus verb and the short form is not;
+    * шауып, жауып: stems in -п change п to у before -ып (шап, жап);
+    * оқиды, оқи: ы/і + the present -й are spelt и; сүю: й + gerund -у is ю.
+    """
+    out: list[str] = []
+    if (
+        slot == "poss"
+        and form in _VOWEL_POSS
+        and len(base) >= 3
+        and base[-1] in _DROP_FINAL
+        and (base[-2] not in _VOWELS or base[-2] == "у")
+        and base[-3] in _VOWELS
+    ):
+        out.append(base[:-1] + _high_vowel(base) + base[-1])
+    elif slot == "conv":
+        if form == "п" and _verbal_support(base + "л") >= 2 and _verbal_support(rest) < 2:
+            out.append(base + "л")
+        if form in ("ып", "іп") and base.endswith("у") and len(base) >= 3 and base[-2] in _VOWELS:
+            out.append(base[:-1] + "п")
+    return out
+
+
 def _parses(word: str) -> set[Parse]:
     """All parses of ``word`` allowed by the slot grammar (the word itself too)."""
     out: set[Parse] = set()
 
-    def walk(rest: str, slots: tuple[str, ...], depth: int, kind: int, voice: bool, need: str | None) -> None:
+    def walk(
+        rest: str, slots: tuple[str, ...], depth: int, kind: int, voice: bool, need: str | None, outer: str
+    ) -> None:
         if "" in slots and need is None:
             out.add((rest, depth, kind, voice))
         for slot in slots:
@@ -357,19 +445,36 @@ def _parses(word: str) -> set[Parse]:
                 if not rest.endswith(form):
                     continue
                 base = rest[: len(rest) - len(form)]
+                if not base or not _allowed(cls_set, base[-1]):
+                    continue
+                if form == "ю":
+                    base += "й"
+                elif slot == "pres" and form == "и":
+                    base += _high_vowel(base)
+                elif slot == "conv" and form == "п" and not _stem_ok(base):
+                    # кеп, боп: the л-less stem is too short to stand alone
+                    for alt in _alternate_bases(slot, form, base, rest):
+                        walk(alt, inner, depth + 1, 2, voice, None, slot)
+                    continue
                 if not _stem_ok(base):
                     continue
                 if need == "P3" and not (slot == "poss" and form in _POSS3):
                     continue
                 if need == "P12" and not (slot == "poss" and form in _POSS12):
                     continue
-                if not _allowed(cls_set, base[-1]):
-                    continue
                 if form not in _NO_HARMONY:
                     sh = _suffix_harmony(form)
                     bh = _stem_harmony(base)
                     if sh and bh and sh != bh:
                         continue
+                # -ар is the aorist only if X+ар is not itself a verb of the
+                # corpus (шығар-ады, қайтар-ды are causatives, not шық+ар).
+                if (
+                    slot == "aor"
+                    and _verbal_support(base + form[: len(form) - 3 if form.endswith(("лық", "лік")) else len(form)])
+                    >= 2
+                ):
+                    continue
                 k = kind
                 # past 1pl -дық/-тік is spelt like the derivational -лық/-тік
                 # (мемлекеттік), so it is no proof of a verb stem.
@@ -378,25 +483,17 @@ def _parses(word: str) -> set[Parse]:
                 elif slot in _VERBAL and k == 0:
                     k = 1
                 v = voice or slot == "voice"
-                walk(base, inner, depth + 1, k, v, need_next)
-                if (
-                    slot == "poss"
-                    and form in _VOWEL_POSS
-                    and len(base) >= 3
-                    and base[-1] in _DROP_FINAL
-                    and (base[-2] not in _VOWELS or base[-2] == "у")
-                    and base[-3] in _VOWELS
-                ):
-                    # халқы -> халық: put back the dropped high vowel.
-                    hv = "і" if _harmony(base) == "f" else "ы"
-                    walk(base[:-1] + hv + base[-1], inner, depth + 1, k, v, need_next)
-                # оқы+й+ды is spelt оқиды: the present -й hides in и.
-                if slot in ("prespers", "tyn") and base.endswith("и") and len(base) > 2:
-                    hb = _harmony(base[:-1])
-                    restored = base[:-1] + ("і" if hb == "f" else "ы")
-                    walk(restored, ("", "neg", "voice"), depth + 2, 2, v, None)
+                # adjectival -ғы/-гі follows a consonant (қазіргі, соңғы); after a
+                # vowel it is the possessive of a stem in к/г (тірегі, жүрегі)
+                if not (slot == "gy" and base[-1] in _VOWELS):
+                    walk(base, inner, depth + 1, k, v, need_next, slot)
+                if slot == "gy" and outer == "poss":
+                    # айтқысы: -ғы + possessive on a verb is the desiderative
+                    walk(base, ("",) + _VERB_BASE, depth + 1, 2, v, None, slot)
+                for alt in _alternate_bases(slot, form, base, rest):
+                    walk(alt, inner, depth + 1, k, v, need_next, slot)
 
-    walk(word, _OUTER + ("",), 0, 0, False, None)
+    walk(word, _OUTER + ("",), 0, 0, False, None, "")
     return out
 
 
@@ -440,7 +537,7 @@ def _attested(p: Parse) -> bool:
         return bare >= 1 and not (verbal >= 3 and verbal > 2 * bare)
     if voice:
         return verbal_nv >= 2
-    return verbal >= 2
+    return verbal_nv >= 2
 
 
 #: A shorter candidate must have at least this share of the support of the
@@ -448,7 +545,7 @@ def _attested(p: Parse) -> bool:
 #: ambiguous verb endings (converb -а/-е, past -ды, gerund -у) must be backed
 #: at least as well: қала "city" is not қал "stay" + converb -а.
 _SUPPORT_RATIO = 0.5
-_WEAK_RATIO = 1.0
+_WEAK_RATIO = 1.5
 
 
 def _support(p: Parse) -> int:
@@ -457,7 +554,7 @@ def _support(p: Parse) -> int:
     bare, verbal, verbal_nv, nominal = LEXICON.get(_canonical(s, kind), (0, 0, 0, 0))
     if kind == 0:
         return nominal + (1 if bare else 0)
-    return verbal_nv if voice else verbal
+    return verbal_nv
 
 
 def _choose(word: str, parses: set[Parse]) -> str:
