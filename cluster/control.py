@@ -165,8 +165,13 @@ def cluster_ports(base: int, nodes: int) -> list[int]:
 
 
 def port_is_free(port: int) -> bool:
-    """True if nothing listens on 127.0.0.1:port (we can bind it ourselves)."""
+    """True if nothing listens on 127.0.0.1:port.
+
+    SO_REUSEADDR as the JVM sets it: connections of a just-killed node in TIME_WAIT do not block
+    its restart, while a listening socket still does.
+    """
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((HOST, port))
         except OSError:
@@ -260,13 +265,17 @@ def node_settings(cluster_dir: Path, i: int, port: int, nodes: int, cluster_name
     }
 
 
-def node_command(cluster_dir: Path, i: int, port: int, nodes: int, heap: str, cluster_name: str) -> list[str]:
-    """The full java command line of node i."""
+def node_command(
+    cluster_dir: Path, i: int, port: int, nodes: int, heap: str, cluster_name: str, owner_pid: int | None = None
+) -> list[str]:
+    """The full java command line of node i; with ``owner_pid`` the node exits when that process dies."""
     tmp_dir = node_home(cluster_dir, i) / "tmp"
     settings = node_settings(cluster_dir, i, port, nodes, cluster_name)
+    owner = [f"-Dkazru.owner.pid={owner_pid}"] if owner_pid else []
     return [
         java_executable(),
         *jvm_options(heap, tmp_dir),
+        *owner,
         "-cp",
         classpath(),
         MAIN_CLASS,
@@ -302,7 +311,9 @@ def read_pid(cluster_dir: Path, i: int) -> int | None:
     return pid if pid_alive(pid) and is_our_node(pid, cluster_dir, i) else None
 
 
-def spawn_node(cluster_dir: Path, i: int, port: int, nodes: int, heap: str, cluster_name: str) -> subprocess.Popen:
+def spawn_node(
+    cluster_dir: Path, i: int, port: int, nodes: int, heap: str, cluster_name: str, owner_pid: int | None = None
+) -> subprocess.Popen:
     """Starts node i detached (own session, output to console.log) and writes its pid file."""
     home = node_home(cluster_dir, i)
     for sub in ("data", "logs", "tmp"):
@@ -310,7 +321,7 @@ def spawn_node(cluster_dir: Path, i: int, port: int, nodes: int, heap: str, clus
     for port_number in (http_port(port, i), transport_port(port, i)):
         if not port_is_free(port_number):
             raise ClusterError(f"node-{i}: port {port_number} on {HOST} is already in use")
-    command = node_command(cluster_dir, i, port, nodes, heap, cluster_name)
+    command = node_command(cluster_dir, i, port, nodes, heap, cluster_name, owner_pid)
     with open(console_log(cluster_dir, i), "ab") as console:
         proc = subprocess.Popen(
             command,
@@ -379,6 +390,8 @@ class Cluster:
     nodes: int = 3
     heap: str = "512m"
     cluster_name: str = CLUSTER_NAME
+    #: Nodes started by this object exit by themselves once this pid is gone (test sessions).
+    owner_pid: int | None = None
     procs: dict[int, subprocess.Popen] = field(default_factory=dict, repr=False)
 
     @property
@@ -430,7 +443,9 @@ class Cluster:
         started = time.monotonic()
         try:
             for i in indexes:
-                self.procs[i] = spawn_node(self.cluster_dir, i, self.port, self.nodes, self.heap, self.cluster_name)
+                self.procs[i] = spawn_node(
+                    self.cluster_dir, i, self.port, self.nodes, self.heap, self.cluster_name, self.owner_pid
+                )
             self.wait_green(timeout, via=indexes)
         except BaseException:
             self._stop_indexes(indexes, STOP_TIMEOUT)
@@ -538,11 +553,14 @@ def start(
     nodes: int = 3,
     heap: str = "512m",
     timeout: float = DEFAULT_TIMEOUT,
+    owner_pid: int | None = None,
 ) -> Cluster:
     """Builds the launcher if needed, starts ``nodes`` nodes and returns once the cluster is green.
 
     Raises ClusterError (with the nodes' log tails) if it is not green within ``timeout``; the
     nodes started are then stopped again. Refuses to start over a cluster that still runs there.
+    ``owner_pid`` (tests pass ``os.getpid()``): the nodes shut down by themselves once that process
+    is gone, so a test run killed hard leaves no JVMs behind.
     """
     cluster_dir = Path(cluster_dir).resolve()
     if nodes < 1:
@@ -552,7 +570,7 @@ def start(
     if running:
         raise ClusterError(f"a cluster is already running in {cluster_dir} (pids {running}); stop it first")
     build_launcher()
-    cluster = Cluster(cluster_dir, port, nodes, heap)
+    cluster = Cluster(cluster_dir, port, nodes, heap, owner_pid=owner_pid)
     cluster.start_nodes(list(range(nodes)), timeout)
     return cluster
 

@@ -46,6 +46,9 @@ public final class NodeMain {
     /** How long the shutdown hook waits for the node's thread pools and shards to close. */
     private static final long CLOSE_TIMEOUT_SECONDS = 30;
 
+    /** How often the owner watch (see {@link #watchOwner}) looks for the owner process. */
+    private static final long OWNER_POLL_MILLIS = 2000;
+
     private NodeMain() {}
 
     /** A Node subclass only to reach the protected constructor that takes classpath plugins. */
@@ -95,8 +98,34 @@ public final class NodeMain {
             return;
         }
         log.info("kazru launcher: node [{}] started with classpath plugins {}", nodeName, PLUGINS);
+        watchOwner(log);
         // Keep main alive (several node threads are daemons) until the shutdown hook has closed the node.
         closed.await();
+    }
+
+    /**
+     * With {@code -Dkazru.owner.pid=N}, exits (cleanly, through the shutdown hook) once process N is
+     * gone. Test sessions pass their own pid, so a pytest killed with SIGKILL leaves no orphan nodes.
+     */
+    static void watchOwner(Logger log) {
+        String owner = System.getProperty("kazru.owner.pid");
+        if (owner == null || owner.isEmpty()) {
+            return;
+        }
+        long pid = Long.parseLong(owner);
+        Thread watcher = new Thread(() -> {
+            while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                try {
+                    Thread.sleep(OWNER_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            log.warn("kazru launcher: owner process {} is gone, shutting down", pid);
+            System.exit(0);
+        }, "kazru-owner-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     /** Settings from {@code -Ekey=value} / {@code key=value} arguments, on top of loopback defaults. */
