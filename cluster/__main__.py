@@ -47,8 +47,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=Path(os.environ.get("CLUSTER_DIR", "var/cluster")),
         help="cluster directory: pid files, node data and logs (env CLUSTER_DIR, default var/cluster)",
     )
+    # --dir also after the command (`up --dir X`); given there, it wins over the one before.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--dir", type=Path, default=argparse.SUPPRESS, help="cluster directory (env CLUSTER_DIR, default var/cluster)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    up = sub.add_parser("up", help="start the cluster (if not running) and wait for green; print node URLs")
+    up = sub.add_parser(
+        "up", parents=[common], help="start the cluster (if not running) and wait for green; print node URLs"
+    )
     up.add_argument(
         "--port",
         type=int,
@@ -69,11 +76,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=float(os.environ.get("CLUSTER_TIMEOUT", control.DEFAULT_TIMEOUT)),
         help="seconds to wait for green (env CLUSTER_TIMEOUT, default 180)",
     )
-    down = sub.add_parser("down", help="stop the cluster's nodes (SIGTERM, then SIGKILL); data is kept")
+    down = sub.add_parser(
+        "down", parents=[common], help="stop the cluster's nodes (SIGTERM, then SIGKILL); data is kept"
+    )
     down.add_argument("--wipe", action="store_true", help="also delete the cluster directory (data and logs)")
-    status = sub.add_parser("status", help="node pids, URLs and cluster health; exit 3 if not fully running")
+    status = sub.add_parser(
+        "status", parents=[common], help="node pids, URLs and cluster health; exit 3 if not fully running"
+    )
     status.add_argument("--json", action="store_true", help="print the status as JSON")
-    sub.add_parser("build", help="build the node launcher with Maven if its sources changed")
+    sub.add_parser("build", parents=[common], help="build the node launcher with Maven if its sources changed")
     return parser.parse_args(argv)
 
 

@@ -7,6 +7,8 @@ do not use the shared session fixture).
 
 from __future__ import annotations
 
+import os
+import socket
 import subprocess
 import sys
 import time
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from cluster import Cluster, control
+from cluster import Cluster, ClusterError, control
 from cluster.__main__ import NOT_RUNNING
 from tests.opensearch_fixtures import start_test_cluster
 
@@ -138,3 +140,14 @@ def test_heap_sizes_and_port_layout() -> None:
     assert (settings["http.port"], settings["transport.port"]) == ("9201", "9301")
     assert settings["discovery.seed_hosts"] == "127.0.0.1:9300,127.0.0.1:9301,127.0.0.1:9302"
     assert settings["cluster.initial_cluster_manager_nodes"] == "node-0,node-1,node-2"
+
+
+def test_start_fails_clearly_and_leaves_nothing_running_when_a_port_is_taken(tmp_path: Path, cluster: Cluster) -> None:
+    base = control.free_base_port(3)
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", control.transport_port(base, 1)))
+        blocker.listen()
+        with pytest.raises(ClusterError, match=f"port {control.transport_port(base, 1)} .* in use"):
+            control.start(tmp_path / "c", port=base, nodes=3, owner_pid=os.getpid())
+    assert control.running_pids(tmp_path / "c") == []
+    assert not list((tmp_path / "c").glob("node-*.pid"))
