@@ -21,6 +21,7 @@ Public API: :func:`stem` and :data:`STOPWORDS`.  Pure standard library.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Iterable
 
@@ -66,6 +67,7 @@ def _harmony(s: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _stem_harmony(s: str) -> str | None:
     """Harmony a suffix must follow after ``s``; None when ``s`` is disharmonic.
 
@@ -79,6 +81,7 @@ def _stem_harmony(s: str) -> str | None:
     return _harmony(s)
 
 
+@functools.lru_cache(maxsize=1024)
 def _suffix_harmony(form: str) -> str | None:
     """Harmony of a suffix: its vowels, else қ/ғ (back) or к/г (front)."""
     h = _harmony(form)
@@ -343,7 +346,7 @@ def _allowed(cls_set: str, prev: str) -> bool:
 
 
 def _has_vowel(s: str) -> bool:
-    return any(ch in _VOWELS for ch in s)
+    return not _VOWELS.isdisjoint(s)
 
 
 def _index_by_last_letter() -> dict[str, dict[str, list[_Entry]]]:
@@ -428,6 +431,30 @@ def _alternate_bases(slot: str, form: str, base: str, rest: str) -> list[str]:
     return out
 
 
+#: A word-final -и is most often an adjective in -и (саяси, тарихи, ғылыми),
+#: so reading it as verb + present -й needs a well-attested verb.
+_FINAL_I_SUPPORT = 5
+
+
+def _lexeme_blocks(slot: str, form: str, base: str, rest: str, outer: str) -> bool:
+    """Paradigm checks: is ``rest`` a lexeme of its own rather than base + suffix?
+
+    * -ар is the aorist only if X+ар is not itself a corpus verb (шығар-ады,
+      қайтар-ды are causatives, not шық+ар);
+    * -рақ/-ырақ is the comparative only if X+рақ is not declined like a noun
+      (топырақтың, тұрақты are words; comparatives are rarely declined);
+    * see ``_FINAL_I_SUPPORT`` for a word-final -и.
+    """
+    if slot == "aor":
+        stem_ar = base + (form[:-3] if form.endswith(("лық", "лік")) else form)
+        return _verbal_support(stem_ar) >= 2
+    if slot == "comp":
+        return LEXICON.get(rest, _NO_COUNTS)[3] >= 2
+    if slot == "pres" and form == "и" and not outer:
+        return LEXICON.get(_canonical(base, 1), _NO_COUNTS)[2] < _FINAL_I_SUPPORT  # base has its ы/і back
+    return False
+
+
 def _parses(word: str) -> set[Parse]:
     """All parses of ``word`` allowed by the slot grammar (the word itself too)."""
     out: set[Parse] = set()
@@ -467,13 +494,7 @@ def _parses(word: str) -> set[Parse]:
                     bh = _stem_harmony(base)
                     if sh and bh and sh != bh:
                         continue
-                # -ар is the aorist only if X+ар is not itself a verb of the
-                # corpus (шығар-ады, қайтар-ды are causatives, not шық+ар).
-                if (
-                    slot == "aor"
-                    and _verbal_support(base + form[: len(form) - 3 if form.endswith(("лық", "лік")) else len(form)])
-                    >= 2
-                ):
+                if _lexeme_blocks(slot, form, base, rest, outer):
                     continue
                 k = kind
                 # past 1pl -дық/-тік is spelt like the derivational -лық/-тік
@@ -484,8 +505,9 @@ def _parses(word: str) -> set[Parse]:
                     k = 1
                 v = voice or slot == "voice"
                 # adjectival -ғы/-гі follows a consonant (қазіргі, соңғы); after a
-                # vowel it is the possessive of a stem in к/г (тірегі, жүрегі)
-                if not (slot == "gy" and base[-1] in _VOWELS):
+                # vowel it is the possessive of a stem in к/г (тірегі, жүрегі);
+                # an X-гі declined like a noun is a lexeme (белгісі, үлгілер)
+                if not (slot == "gy" and (base[-1] in _VOWELS or LEXICON.get(rest, _NO_COUNTS)[3] >= 2)):
                     walk(base, inner, depth + 1, k, v, need_next, slot)
                 if slot == "gy" and outer == "poss":
                     # айтқысы: -ғы + possessive on a verb is the desiderative
@@ -532,9 +554,9 @@ def _attested(p: Parse) -> bool:
     s, depth, kind, voice = p
     if depth == 0:
         return True
-    bare, verbal, verbal_nv, _nominal = LEXICON.get(_canonical(s, kind), (0, 0, 0, 0))
+    bare, verbal, verbal_nv, nominal = LEXICON.get(_canonical(s, kind), _NO_COUNTS)
     if kind == 0:
-        return bare >= 1 and not (verbal >= 3 and verbal > 2 * bare)
+        return (bare >= 1 or nominal >= 2) and not (verbal >= 3 and verbal > 2 * (bare + nominal))
     if voice:
         return verbal_nv >= 2
     return verbal_nv >= 2
@@ -548,12 +570,19 @@ _SUPPORT_RATIO = 0.5
 _WEAK_RATIO = 1.5
 
 
-def _support(p: Parse) -> int:
-    """How many corpus word types back ``p`` as a stem of its kind."""
-    s, _depth, kind, voice = p
-    bare, verbal, verbal_nv, nominal = LEXICON.get(_canonical(s, kind), (0, 0, 0, 0))
+def _support(p: Parse) -> float:
+    """How well the corpus backs ``p`` as a stem of its kind.
+
+    A verb stem: the number of word types that parse to it through endings
+    only verbs take.  A noun stem: the number of types that parse to it
+    through nominal endings, plus log2(1 + its own frequency as a bare word):
+    a word seen a hundred times on its own (саяси, бүгін) is a lexeme, not
+    a verb + -и or a stem + 2sg possessive.
+    """
+    s, _depth, kind, _voice = p
+    bare, _verbal, verbal_nv, nominal = LEXICON.get(_canonical(s, kind), _NO_COUNTS)
     if kind == 0:
-        return nominal + (1 if bare else 0)
+        return nominal + math.log2(1 + bare)
     return verbal_nv
 
 
@@ -578,12 +607,47 @@ def _choose(word: str, parses: set[Parse]) -> str:
             ratio = _WEAK_RATIO if p[2] == 1 else _SUPPORT_RATIO
             if sup > ratio * best_support or (sup == best_support and p[2] != 1):
                 best, best_support = p, max(sup, best_support)
+        if best[2]:
+            return _drop_voice(_canonical(best[0], best[2]))
         return _canonical(best[0], best[2])
     fallback = [p for p in parses if len(p[0]) >= 3]
     if not fallback:
         return _canonical(word)
     best = max(fallback, key=lambda p: (p[1], -len(p[0])))
     return _canonical(best[0], best[2])
+
+
+#: Voice suffixes after a consonant-final verb stem: passive -ыл/-іл,
+#: passive/reflexive -ын/-ін, reciprocal -ыс/-іс.  After a vowel (санал,
+#: айнал, сөйлес) they are left on: the one-letter forms fuse with the stem
+#: into verbs of their own too often.  Causatives (-тыр, -дыр, -ғыз) are kept:
+#: they make new verbs (қалдыр "leave behind", толықтыр "complete").
+_VOICE_AFTER_C = ("ыл", "іл", "ын", "ін", "ыс", "іс")
+
+
+def _drop_voice(s: str) -> str:
+    """Map a verb stem with a voice suffix to the verb it is formed from.
+
+    бөлін-/бөліс- -> бөл, айтыс- -> айт: searchers want the passive and the
+    reciprocal with the plain verb.  Done only when the plain verb is a
+    corpus verb (≥2 verb-only endings without a voice suffix), and repeated
+    for stacked voices (бөлісіл-).
+    """
+    while True:
+        for suf in _VOICE_AFTER_C:
+            if not s.endswith(suf) or len(s) - len(suf) < 2:
+                continue
+            base = s[: len(s) - len(suf)]
+            if base[-1] in _VOWELS:
+                continue
+            if not _stem_ok(base) or _stem_harmony(base) not in (None, _suffix_harmony(suf)):
+                continue
+            cb = _canonical(base, 1)
+            if LEXICON.get(cb, _NO_COUNTS)[2] >= 2:
+                s = cb
+                break
+        else:
+            return s
 
 
 @functools.lru_cache(maxsize=1 << 20)
