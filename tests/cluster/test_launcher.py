@@ -19,7 +19,7 @@ import pytest
 
 from cluster import Cluster, ClusterError, control
 from cluster.__main__ import NOT_RUNNING
-from tests.opensearch_fixtures import start_test_cluster
+from tests.opensearch_fixtures import require_java_and_maven, start_test_cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 INDEX = "launcher-test"
@@ -142,7 +142,8 @@ def test_heap_sizes_and_port_layout() -> None:
     assert settings["cluster.initial_cluster_manager_nodes"] == "node-0,node-1,node-2"
 
 
-def test_start_fails_clearly_and_leaves_nothing_running_when_a_port_is_taken(tmp_path: Path, cluster: Cluster) -> None:
+def test_start_fails_clearly_and_leaves_nothing_running_when_a_port_is_taken(tmp_path: Path) -> None:
+    require_java_and_maven()
     base = control.free_base_port(3)
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.1", control.transport_port(base, 1)))

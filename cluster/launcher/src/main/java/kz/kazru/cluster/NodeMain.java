@@ -36,7 +36,9 @@ import org.opensearch.transport.Netty4Plugin;
  *
  * <p>Usage: {@code NodeMain -Ekey=value ...} (also {@code key=value}). {@code path.home} is required.
  * Defaults: network.host=127.0.0.1, disk-threshold allocation off (a nearly full dev disk must
- * not turn the cluster yellow). Exit codes: 0 after SIGTERM, 1 on startup failure, 2 on bad args.
+ * not turn the cluster yellow). Exit status: 143 after a clean shutdown on SIGTERM (the JVM's
+ * usual 128+15), 0 when the owner process (-Dkazru.owner.pid) went away, 1 if the node failed to
+ * start, 2 on bad arguments.
  */
 public final class NodeMain {
 
