@@ -4,10 +4,22 @@ A word is marked when it reduces to a query term the way the index reduced
 it: the same stem in the document's language, the same folded stem, or a
 query prefix. Everything else is HTML-escaped, so a document containing
 ``<script>`` shows that text and nothing runs.
+
+Speed: analysing every word of every hit's body (three stemmings per word)
+was most of a query's time. A stem keeps its word's first letter (Snowball
+only removes endings; the Kazakh stemmer strips suffixes and changes sounds
+at the end of the stem; its closed-class table is the one exception and is
+read from the stemmer itself), so a word can only match a query term that
+starts with its own first letter, letter-folded. One compiled pattern per
+request and language finds the words whose first letter can match, in C;
+only those are analysed, with the same test as before, so the same words are
+marked. ``tests/searchcore/test_highlight_*`` checks the letter property
+against the stemmers and the output against the plain whole-text scan.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -19,6 +31,57 @@ from analyzers.tokenize import iter_tokens
 SNIPPET_CHARS = 260
 _CANDIDATES = 200
 
+#: Word characters whose normalised, letter-folded form is one character that
+#: depends on nothing else in the token (checked in the tests): the first
+#: letter of such a token tells the first letter of its analysed form. A
+#: token starting with any other character is always analysed.
+_PLAIN_RANGES = "0-9A-Za-z\u0400-\u04ff"
+_PLAIN_CHARS = "".join(
+    c for c in map(chr, [*range(0x30, 0x3A), *range(0x41, 0x5B), *range(0x61, 0x7B), *range(0x400, 0x500)])
+)
+#: A token: a maximal run of letters and digits (``analyzers.tokenize``).
+_TOKEN_START = r"(?<![^\W_])"
+_TOKEN_REST = r"[^\W_]*"
+
+
+def _norm_fold(text: str) -> str:
+    """What a document word goes through before its first letter is compared."""
+    return fold_kazakh(fold_yo(clean(text.lower())))
+
+
+def _first_letter_table() -> dict[str, str]:
+    """Folded first letter → the plain characters that normalise to it."""
+    table: dict[str, str] = {}
+    for c in _PLAIN_CHARS:
+        if re.match(r"[^\W_]", c):
+            n = _norm_fold(c)
+            table[n] = table.get(n, "") + c
+    return table
+
+
+_BY_FIRST_LETTER = _first_letter_table()
+
+
+@lru_cache(maxsize=1)
+def _kazakh_exceptions() -> dict[str, frozenset[str]]:
+    """Kazakh stems whose words start with another letter (closed-class table).
+
+    Maps both the stem and its folded form to the folded first letters of the
+    words that stem to it, e.g. a pronoun form listed under a lemma with a
+    different initial.
+    """
+    from analyzers import kazakh
+
+    table = getattr(kazakh, "CLOSED_CLASS", None) or {}
+    out: dict[str, set[str]] = {}
+    for word in table:
+        w = _norm_fold(word)
+        s = STEMMERS["kk"](fold_yo(clean(word.lower())))
+        if w and s and fold_kazakh(s)[0] != w[0]:
+            out.setdefault(s, set()).add(w[0])
+            out.setdefault(fold_kazakh(s), set()).add(w[0])
+    return {k: frozenset(v) for k, v in out.items()}
+
 
 @dataclass(frozen=True)
 class MarkTerms:
@@ -29,6 +92,8 @@ class MarkTerms:
     prefixes: frozenset[str]
     #: lang → token → matched?, filled while marking this request's hits
     seen: dict[str, dict[str, bool]] = field(default_factory=dict, compare=False, repr=False)
+    #: lang → the candidate pattern (None: every token is a candidate)
+    patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict, compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(any(self.stems.values()) or self.folded or self.prefixes)
@@ -43,6 +108,38 @@ class MarkTerms:
         if self.prefixes:
             return any(word.startswith(p) or folded.startswith(fold_kazakh(p)) for p in self.prefixes)
         return False
+
+    def candidates(self, lang: str) -> re.Pattern[str] | None:
+        """A pattern matching every token that :meth:`matches` can accept, and few others."""
+        if lang not in self.patterns:
+            self.patterns[lang] = _candidate_pattern(self, lang)
+        return self.patterns[lang]
+
+
+def _candidate_pattern(terms: MarkTerms, lang: str) -> re.Pattern[str] | None:
+    """Tokens whose folded first letter starts some query term (or any token
+    starting with a character outside the plain ranges)."""
+    if "" in terms.prefixes:
+        return None  # an empty prefix matches every word
+    exceptions = _kazakh_exceptions()
+    firsts: set[str] = set()
+    stems = terms.stems.get(lang if lang in terms.stems else "ru", frozenset())
+    kazakh_stems = STEMMERS.get(lang, STEMMERS["ru"]) is STEMMERS["kk"]
+    for s in stems:
+        if s:
+            firsts.add(fold_kazakh(s)[0])
+            if kazakh_stems:
+                firsts |= exceptions.get(s, frozenset())
+    for f in terms.folded:
+        if f:
+            firsts.add(f[0])  # both folded forms keep the word's folded first letter
+            firsts |= exceptions.get(f, frozenset())
+    for p in terms.prefixes:
+        firsts.add(fold_kazakh(p)[0])  # word.startswith(p) implies folded.startswith(fold(p))
+    chars = "".join(sorted({c for f in firsts for c in _BY_FIRST_LETTER.get(f, "")}))
+    other = f"[^\\W_{_PLAIN_RANGES}]"
+    first = f"[{re.escape(chars)}]|{other}" if chars else other
+    return re.compile(f"{_TOKEN_START}(?:{first}){_TOKEN_REST}")
 
 
 @lru_cache(maxsize=50_000)  # ~25 MB at most per worker
@@ -67,8 +164,9 @@ def _spans(text: str, terms: MarkTerms, lang: str, enough: int | None = None, re
     out: list[tuple[int, int]] = []
     matches = terms.matches
     seen = terms.seen.setdefault(lang, {})
+    pattern = terms.candidates(lang)
     stop_at = None
-    for m in iter_tokens(text):
+    for m in pattern.finditer(text) if pattern is not None else iter_tokens(text):
         if stop_at is not None and m.start() > stop_at:
             break
         token = m.group()
