@@ -433,7 +433,7 @@ def _alternate_bases(slot: str, form: str, base: str, rest: str) -> list[str]:
 
 #: A word-final -и is most often an adjective in -и (саяси, тарихи, ғылыми),
 #: so reading it as verb + present -й needs a well-attested verb.
-_FINAL_I_SUPPORT = 5
+_FINAL_I_SUPPORT = 3
 
 
 def _lexeme_blocks(slot: str, form: str, base: str, rest: str, outer: str) -> bool:
@@ -542,6 +542,11 @@ def _canonical(s: str, kind: int = 0) -> str:
     return s
 
 
+#: A noun stem never seen as a word of its own is still real when this many
+#: distinct inflected forms of it occur (қас-ы-нда, қас-ы-на, қас-ы-нан ...).
+_MIN_PARADIGM = 3
+
+
 def _attested(p: Parse) -> bool:
     """Is the parse's stem known from the corpus lexicon as that kind of stem?
 
@@ -556,7 +561,7 @@ def _attested(p: Parse) -> bool:
         return True
     bare, verbal, verbal_nv, nominal = LEXICON.get(_canonical(s, kind), _NO_COUNTS)
     if kind == 0:
-        return (bare >= 1 or nominal >= 2) and not (verbal >= 3 and verbal > 2 * (bare + nominal))
+        return (bare >= 1 or nominal >= _MIN_PARADIGM) and not (verbal >= 3 and verbal > 2 * (bare + nominal))
     if voice:
         return verbal_nv >= 2
     return verbal_nv >= 2
@@ -566,7 +571,7 @@ def _attested(p: Parse) -> bool:
 #: longer one it replaces (see :func:`_choose`).  Parses that only use
 #: ambiguous verb endings (converb -а/-е, past -ды, gerund -у) must be backed
 #: at least as well: қала "city" is not қал "stay" + converb -а.
-_SUPPORT_RATIO = 0.5
+_SUPPORT_RATIO = 0.7
 _WEAK_RATIO = 1.5
 
 
@@ -599,13 +604,18 @@ def _choose(word: str, parses: set[Parse]) -> str:
     """
     good = [p for p in parses if _attested(p)]
     if len(good) > 1 or word in LEXICON:
-        good.sort(key=lambda p: (-len(p[0]), p[1]))
+        # a total order: parses come from a set, and ties must not depend on
+        # string hashing (PYTHONHASHSEED) or the stems would differ per process
+        good.sort(key=lambda p: (-len(p[0]), p[1], p[2], p[3], p[0]))
         best = good[0]
         best_support = _support(best)
         for p in good[1:]:
             sup = _support(p)
-            ratio = _WEAK_RATIO if p[2] == 1 else _SUPPORT_RATIO
-            if sup > ratio * best_support or (sup == best_support and p[2] != 1):
+            # weak evidence: only ambiguous verb endings, or a noun stem with a
+            # vowel put back (ескі is a word, not есік+і; орны is орын+ы)
+            weak = p[2] == 1 or (p[2] == 0 and not word.startswith(p[0]))
+            ratio = _WEAK_RATIO if weak else _SUPPORT_RATIO
+            if sup > ratio * best_support or (sup == best_support and not weak):
                 best, best_support = p, max(sup, best_support)
         if best[2]:
             return _drop_voice(_canonical(best[0], best[2]))
@@ -613,7 +623,7 @@ def _choose(word: str, parses: set[Parse]) -> str:
     fallback = [p for p in parses if len(p[0]) >= 3]
     if not fallback:
         return _canonical(word)
-    best = max(fallback, key=lambda p: (p[1], -len(p[0])))
+    best = max(fallback, key=lambda p: (p[1], -len(p[0]), -p[2], p[3], p[0]))
     return _canonical(best[0], best[2])
 
 
