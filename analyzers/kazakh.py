@@ -265,7 +265,10 @@ _SUFFIXES: dict[str, list[_Entry]] = {
     # comparative -рақ/-ырақ (жақсырақ, кейінірек)
     "comp": _slot(_pair("рақ", "рек", "V"), _pair("ырақ", "ірек", "C")),
     "neg": _slot(_pair("ма", "ме", "VRL"), _pair("ба", "бе", "NZ"), _pair("па", "пе", "T")),
-    "voice": _slot(_pair("ыл", "іл", "C"), [("л", "V", None)], _pair("ын", "ін", "L"), [("н", "V", None)]),
+    # passive -ыл/-л, passive/reflexive -ын/-н, reciprocal -ыс (after a consonant)
+    "voice": _slot(
+        _pair("ыл", "іл", "C"), [("л", "V", None)], _pair("ын", "ін", "L"), [("н", "V", None)], _pair("ыс", "іс", "C")
+    ),
 }
 
 #: Instrumental -мен/-бен/-пен never harmonises.

@@ -26,13 +26,20 @@ def _paradigm(lemma: str, forms: str) -> dict[str, str]:
 # from grammar rules in ``analyzers/kazakh_closed.py``.
 CLOSED_CLASS: dict[str, str] = closed_class()
 
-# The four posture verbs (отыр, тұр, жүр, жатыр) are auxiliaries of the
-# progressive and take person endings straight on the stem: тұрмын, отырсыз.
-_BACK_PERSON = ("мын", "сың", "сыз", "мыз", "сыңдар", "сыздар")
-_FRONT_PERSON = ("мін", "сің", "сіз", "міз", "сіңдер", "сіздер")
-for _aux, _ends in (("отыр", _BACK_PERSON), ("тұр", _BACK_PERSON), ("жатыр", _BACK_PERSON), ("жүр", _FRONT_PERSON)):
+# The four posture verbs (отыр, тұр, жүр, жат) are auxiliaries of the
+# progressive and take person endings straight on the present stem: тұрмын,
+# отырсыз.  The verbs are отыр, тұр, жүр and жат; the present of жат is
+# жатыр (жат+ыр), so жатыр, жатырмын ... go to жат, with жатқан, жатып.
+_BACK_PERSON = ("", "мын", "сың", "сыз", "мыз", "сыңдар", "сыздар")
+_FRONT_PERSON = ("", "мін", "сің", "сіз", "міз", "сіңдер", "сіздер")
+for _present, _verb, _ends in (
+    ("отыр", "отыр", _BACK_PERSON),
+    ("тұр", "тұр", _BACK_PERSON),
+    ("жатыр", "жат", _BACK_PERSON),
+    ("жүр", "жүр", _FRONT_PERSON),
+):
     for _end in _ends:
-        CLOSED_CLASS[_aux + _end] = _aux
+        CLOSED_CLASS[_present + _end] = _verb
 
 # Words that end in something that only looks like a suffix; left as they
 # are.  Postpositions, conjunctions and adverbs frozen from old case forms.
