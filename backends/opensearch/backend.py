@@ -36,6 +36,7 @@ COUNT_TTL = 1.5
 class _Target:
     index: str
     serial: int
+    updated: str | None
     at: float
 
 
@@ -86,7 +87,7 @@ class OpenSearchBackend:
         if index not in self._verified:
             check_meta(index, meta, self.bm25)
             self._verified.add(index)
-        target = _Target(index=index, serial=int(meta.get("serial") or 0), at=now)
+        target = _Target(index=index, serial=int(meta.get("serial") or 0), updated=meta.get("updated"), at=now)
         with self._lock:
             self._target = target
         return target
@@ -140,14 +141,28 @@ class OpenSearchBackend:
             color = status.get("status")
             if color == "red":
                 reason = f"index {target.index} is red: {status.get('unassigned_shards', '?')} shards unassigned"
-                return Health(serving=False, generation=target.index, documents=0, reason=reason, backend=self.name)
+                return Health(
+                    serving=False,
+                    generation=target.index,
+                    documents=0,
+                    reason=reason,
+                    backend=self.name,
+                    updated=target.updated,
+                )
             documents = self._count(target.index)
         except BackendError as exc:
             return Health(serving=False, generation=None, documents=0, reason=str(exc), backend=self.name)
         reason = None
         if color == "yellow":
             reason = f"degraded (yellow): {status.get('unassigned_shards', '?')} replica shards unassigned"
-        return Health(serving=True, generation=target.index, documents=documents, reason=reason, backend=self.name)
+        return Health(
+            serving=True,
+            generation=target.index,
+            documents=documents,
+            reason=reason,
+            backend=self.name,
+            updated=target.updated,
+        )
 
     def close(self) -> None:
         try:

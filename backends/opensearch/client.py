@@ -17,7 +17,9 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import (
     AuthenticationException,
     AuthorizationException,
+    ConflictError,
     ConnectionError,
+    NotFoundError,
     TransportError,
 )
 
@@ -82,6 +84,8 @@ def guard(settings: OpenSearchSettings, what: str) -> Iterator[None]:
     """
     try:
         yield
+    except (NotFoundError, ConflictError):
+        raise  # answers, not failures: "no such document/index", "someone else wrote first"
     except ConnectionError as exc:  # includes ConnectionTimeout and SSLError
         log.warning("OpenSearch unreachable during %s: %s", what, exc)
         raise IndexUnavailable(

@@ -12,6 +12,7 @@ in ``_meta`` next to ``analyzers.ANALYZER_VERSION``.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -88,18 +89,24 @@ def index_body(bm25: BM25Params, shards: int, replicas: int, *, loading: bool) -
     }
 
 
-def meta(bm25: BM25Params, serial: int) -> dict[str, Any]:
-    """The ``_meta`` block: versions readers check, BM25 as built, and the update serial.
+def meta(bm25: BM25Params, serial: int, updated: str | None = None) -> dict[str, Any]:
+    """The ``_meta`` block: versions readers check, BM25 as built, the update serial and time.
 
     ``serial`` grows with every incremental transaction, so a reader's key
-    changes even when an update replaces documents without changing the count.
+    changes even when an update replaces documents without changing the count;
+    ``updated`` (ISO 8601 UTC) is when the index was last published or updated.
     """
     return {
         "analyzer_version": ANALYZER_VERSION,
         "mapping_version": MAPPING_VERSION,
         "bm25": {"k1": bm25.k1, "b": bm25.b, "title_b": bm25.title_b},
         "serial": serial,
+        "updated": updated,
     }
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def check_meta(index: str, meta_block: Mapping[str, Any] | None, bm25: BM25Params | None = None) -> None:

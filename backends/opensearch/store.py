@@ -34,7 +34,7 @@ from backends.opensearch.bulk import BulkSender
 from backends.opensearch.client import check_shards, guard, make_client, ping
 from backends.opensearch.documents import fields_of, source_of, source_of_fields
 from backends.opensearch.lock import DEFAULT_LEASE, writer_lock
-from backends.opensearch.mapping import DEFAULT_BM25, check_meta, index_body, meta
+from backends.opensearch.mapping import DEFAULT_BM25, check_meta, index_body, meta, utc_now
 from backends.opensearch.settings import OpenSearchSettings
 
 log = logging.getLogger(__name__)
@@ -278,6 +278,8 @@ class OpenSearchStore:
             documents = self._count(new)
             if documents == 0:
                 raise NothingIndexable(f"the build of {new} holds no documents; alias {self.alias} left as it was")
+            with guard(self.settings, f"stamp {new}"):
+                self._client.indices.put_mapping(index=new, body={"_meta": meta(self.bm25, 0, utc_now())})
             self._swap(current, new)
         except BaseException:
             log.warning("build of %s abandoned; alias %s stays on %s", new, self.alias, current or "nothing")
@@ -365,7 +367,7 @@ class OpenSearchStore:
     def _bump_serial(self, index: str, old_meta: dict[str, Any]) -> None:
         current = self._meta(index)
         serial = int(current.get("serial") or old_meta.get("serial") or 0) + 1
-        block = {**current, "serial": serial} if current else meta(self.bm25, serial)
+        block = {**current, "serial": serial, "updated": utc_now()} if current else meta(self.bm25, serial, utc_now())
         with guard(self.settings, f"record update {serial} of {index}"):
             self._client.indices.put_mapping(index=index, body={"_meta": block})
 
@@ -434,11 +436,36 @@ class OpenSearchStore:
             "analyzer_version": self._meta(index).get("analyzer_version"),
         }
 
-    def optimize(self) -> None:
-        """Force-merge the published index to one segment per shard (purges deleted documents)."""
-        index = self.published()
-        if index is None:
-            raise BackendError(f"nothing to optimize: no index behind alias {self.alias}")
-        with guard(self.settings, f"force-merge {index}"):
-            self._client.indices.forcemerge(index=index, params={"max_num_segments": 1, "request_timeout": 3600})
-            self._client.indices.refresh(index=index)
+    def _segment_count(self, index: str) -> int:
+        with guard(self.settings, f"segments of {index}"):
+            resp = self._client.indices.stats(index=index, metric="segments")
+        return int(resp["indices"][index]["primaries"]["segments"]["count"])
+
+    def optimize(self, wait: float = 0.0) -> dict[str, object]:
+        """Force-merge the published index to one segment per shard.
+
+        Deleted documents are purged except recent ones: OpenSearch keeps soft
+        deletes covered by its retention leases (for replica recovery) through merges.
+
+        Under the writer lock (``wait`` as for :meth:`lock`), so it never races a build
+        that is about to delete the index. Returns the keys of the Whoosh version's result.
+        """
+        started = time.monotonic()
+        with self.lock(wait):
+            index = self.published()
+            if index is None:
+                raise IndexUnavailable(f"nothing to optimize: no index behind alias {self.alias}", retry_after=30)
+            before = self._segment_count(index)
+            with guard(self.settings, f"force-merge {index}"):
+                self._client.indices.forcemerge(index=index, params={"max_num_segments": 1, "request_timeout": 3600})
+                self._client.indices.refresh(index=index)
+            after = self._segment_count(index)
+            documents = self._count(index)
+        return {
+            "generation": index,
+            "previous": index,  # merged in place: the alias does not move
+            "segments_before": before,
+            "segments_after": after,
+            "documents": documents,
+            "seconds": round(time.monotonic() - started, 3),
+        }
