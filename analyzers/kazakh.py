@@ -458,6 +458,51 @@ def _lexeme_blocks(slot: str, form: str, base: str, rest: str, outer: str) -> bo
     return False
 
 
+#: One parse step, precomputed per (slot set, last letter) so the parser does
+#: no work for suffixes that cannot end the remaining string:
+#: (form, slot, inner slots, next need, letters the suffix may not follow,
+#:  suffix harmony, kind it implies (2 strong verbal, 1 verbal, 0 nominal),
+#:  is a voice suffix, P3 ok, P12 ok, needs extra checks)
+_Step = tuple[str, str, tuple[str, ...], "str | None", frozenset[str], "str | None", int, bool, bool, bool, bool]
+
+_SPECIAL_SLOTS = frozenset({"aor", "comp", "gy", "conv", "pres", "vnoun", "poss"})
+
+
+def _step(slot: str, entry: _Entry) -> _Step:
+    form, cls_set, need_next = entry
+    bad = frozenset(ch for ch in _SOUND_CLASS if not _allowed(cls_set, ch))
+    sh = None if form in _NO_HARMONY else _suffix_harmony(form)
+    # past 1pl -дық/-тік is spelt like the derivational -лық/-тік
+    # (мемлекеттік), so it is no proof of a verb stem.
+    if (slot in _STRONG_VERBAL and form not in ("қ", "к")) or (slot == "vnoun" and form in _STRONG_VNOUN):
+        k = 2
+    elif slot in _VERBAL:
+        k = 1
+    else:
+        k = 0
+    p3 = slot == "poss" and form in _POSS3
+    p12 = slot == "poss" and form in _POSS12
+    return (form, slot, _INNER[slot], need_next, bad, sh, k, slot == "voice", p3, p12, slot in _SPECIAL_SLOTS)
+
+
+def _build_steps() -> dict[tuple[str, ...], dict[str, list[_Step]]]:
+    """slot set -> last letter -> steps, for every slot set the grammar uses."""
+    sets = {_OUTER + ("",), ("",) + _VERB_BASE, *_INNER.values()}
+    out: dict[tuple[str, ...], dict[str, list[_Step]]] = {}
+    for slots in sets:
+        by: dict[str, list[_Step]] = {}
+        for slot in slots:
+            if not slot:
+                continue
+            for entry in _SUFFIXES[slot]:
+                by.setdefault(entry[0][-1], []).append(_step(slot, entry))
+        out[slots] = by
+    return out
+
+
+_STEPS = _build_steps()
+
+
 def _parses(word: str) -> set[Parse]:
     """All parses of ``word`` allowed by the slot grammar (the word itself too)."""
     out: set[Parse] = set()
@@ -465,18 +510,17 @@ def _parses(word: str) -> set[Parse]:
     def walk(
         rest: str, slots: tuple[str, ...], depth: int, kind: int, voice: bool, need: str | None, outer: str
     ) -> None:
-        if "" in slots and need is None:
+        if need is None and "" in slots:
             out.add((rest, depth, kind, voice))
-        for slot in slots:
-            if not slot:
+        for form, slot, inner, need_next, bad, sh, sk, is_voice, p3, p12, special in _STEPS[slots].get(rest[-1], ()):
+            if not rest.endswith(form):
                 continue
-            inner = _INNER[slot]
-            for form, cls_set, need_next in _BY_LAST[slot].get(rest[-1], ()):
-                if not rest.endswith(form):
-                    continue
-                base = rest[: len(rest) - len(form)]
-                if not base or not _allowed(cls_set, base[-1]):
-                    continue
+            base = rest[: len(rest) - len(form)]
+            if not base or base[-1] in bad:
+                continue
+            if need is not None and not (p3 if need == "P3" else p12):
+                continue
+            if special:
                 if form == "ю":
                     base += "й"
                 elif slot == "pres" and form == "и":
@@ -486,35 +530,28 @@ def _parses(word: str) -> set[Parse]:
                     for alt in _alternate_bases(slot, form, base, rest):
                         walk(alt, inner, depth + 1, 2, voice, None, slot)
                     continue
-                if not _stem_ok(base):
+            if not _stem_ok(base):
+                continue
+            if sh is not None:
+                bh = _stem_harmony(base)
+                if bh is not None and bh != sh:
                     continue
-                if need == "P3" and not (slot == "poss" and form in _POSS3):
-                    continue
-                if need == "P12" and not (slot == "poss" and form in _POSS12):
-                    continue
-                if form not in _NO_HARMONY:
-                    sh = _suffix_harmony(form)
-                    bh = _stem_harmony(base)
-                    if sh and bh and sh != bh:
-                        continue
-                if _lexeme_blocks(slot, form, base, rest, outer):
-                    continue
-                k = kind
-                # past 1pl -дық/-тік is spelt like the derivational -лық/-тік
-                # (мемлекеттік), so it is no proof of a verb stem.
-                if (slot in _STRONG_VERBAL and form not in ("қ", "к")) or (slot == "vnoun" and form in _STRONG_VNOUN):
-                    k = 2
-                elif slot in _VERBAL and k == 0:
-                    k = 1
-                v = voice or slot == "voice"
+            if special and _lexeme_blocks(slot, form, base, rest, outer):
+                continue
+            k = sk if sk > kind else kind
+            v = voice or is_voice
+            if slot == "gy":
                 # adjectival -ғы/-гі follows a consonant (қазіргі, соңғы); after a
                 # vowel it is the possessive of a stem in к/г (тірегі, жүрегі);
                 # an X-гі declined like a noun is a lexeme (белгісі, үлгілер)
-                if not (slot == "gy" and (base[-1] in _VOWELS or LEXICON.get(rest, _NO_COUNTS)[3] >= 2)):
+                if not (base[-1] in _VOWELS or LEXICON.get(rest, _NO_COUNTS)[3] >= 2):
                     walk(base, inner, depth + 1, k, v, need_next, slot)
-                if slot == "gy" and outer == "poss":
+                if outer == "poss":
                     # айтқысы: -ғы + possessive on a verb is the desiderative
                     walk(base, ("",) + _VERB_BASE, depth + 1, 2, v, None, slot)
+                continue
+            walk(base, inner, depth + 1, k, v, need_next, slot)
+            if special:
                 for alt in _alternate_bases(slot, form, base, rest):
                     walk(alt, inner, depth + 1, k, v, need_next, slot)
 
