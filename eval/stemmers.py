@@ -3,9 +3,11 @@
 
 Runs ``<shared>/eval/score_stemmer.py`` (type-weighted and token-weighted) for
 identity, Snowball Russian (PyStemmer), ``analyzers.russian.stem`` if present,
-and ``analyzers.kazakh.stem`` on both gold files, then measures the Kazakh
-stemmer's speed over the real Kazakh token stream (corpus/kk/*.jsonl.gz), cold
-(empty cache) and warm (cache filled), and prints Markdown tables.
+and ``analyzers.kazakh.stem`` on both gold files, then the Kazakh stemmer's
+5-fold estimate (``eval/stemmer_folds.py``) and its speed
+(``eval/stemmer_speed.py``: memoised over the real Kazakh token stream of
+corpus/kk/*.jsonl.gz, and uncached in a fresh process), and prints Markdown
+tables.
 
     python eval/stemmers.py [--shared ../shared] [--repeat 3]
 """
@@ -13,18 +15,14 @@ stemmer's speed over the real Kazakh token stream (corpus/kk/*.jsonl.gz), cold
 from __future__ import annotations
 
 import argparse
-import gzip
 import importlib
-import json
 import re
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 # name -> (MODULE:CALLABLE spec, import check); identity is a tiny temp module.
 IDENTITY = "def stem(word):\n    return word\n"
@@ -74,42 +72,6 @@ def parse_line(line: str) -> str:
     return f"{m[1]} | {m[2]} | {m[3]}" if m else f"{line} | | "
 
 
-def kazakh_tokens(shared: Path) -> list[str]:
-    tokens: list[str] = []
-    for name in ("prose.jsonl.gz", "news_undated.jsonl.gz"):
-        path = shared / "corpus" / "kk" / name
-        if not path.exists():
-            continue
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                rec = json.loads(line)
-                tokens.extend(TOKEN.findall(f"{rec.get('title', '')} {rec['body']}".lower()))
-    return tokens
-
-
-def bench(tokens: list[str], repeat: int) -> list[tuple[str, float, float]]:
-    """(label, words/s, s per 1M tokens) for cold and warm cache passes."""
-    from analyzers import kazakh
-
-    rows = []
-    cold_best = warm_best = float("inf")
-    for _ in range(repeat):
-        kazakh._stem_cached.cache_clear()
-        t0 = time.perf_counter()
-        for t in tokens:
-            kazakh.stem(t)
-        cold_best = min(cold_best, time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        for t in tokens:
-            kazakh.stem(t)
-        warm_best = min(warm_best, time.perf_counter() - t0)
-    n = len(tokens)
-    types = len(set(tokens))
-    rows.append((f"cold (empty cache; {n:,} tokens, {types:,} types)", n / cold_best, cold_best / n * 1e6))
-    rows.append(("warm (cache filled)", n / warm_best, warm_best / n * 1e6))
-    return rows
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
@@ -153,15 +115,18 @@ def main() -> int:
                 tok = parse_line(run_scorer(shared, lang, spec, True))
                 print(f"| {name} | {lang} | {typ} | {tok} |")
 
-    tokens = kazakh_tokens(shared)
-    print("\n## Speed of analyzers.kazakh.stem (memoised)\n")
-    if not tokens:
-        print("no Kazakh corpus found; speed not measured")
-        return 0
-    print("| pass | words/s | s per 1M tokens |")
-    print("|---|---:|---:|")
-    for label, wps, spm in bench(tokens, a.repeat):
-        print(f"| {label} | {wps:,.0f} | {spm:.2f} |")
+    for title, script, extra in (
+        (
+            "Kazakh: dev and 5-fold estimate (folds by lemma, thresholds re-tuned without the held-out fold)",
+            "stemmer_folds.py",
+            [],
+        ),
+        ("Speed of analyzers.kazakh.stem", "stemmer_speed.py", ["--repeat", str(a.repeat)]),
+    ):
+        print(f"\n## {title}\n")
+        cmd = [sys.executable, str(ROOT / "eval" / script), "--shared", str(shared), *extra]
+        p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        print(p.stdout.rstrip() if p.returncode == 0 else f"error: {p.stderr.strip()[-300:]}")
     return 0
 
 
