@@ -219,6 +219,8 @@ class Health:
     documents: int
     reason: str | None
     backend: str = ""
+    #: When the served index was last published (ISO 8601, UTC), if known.
+    updated: str | None = None
 
 
 # --- reading ----------------------------------------------------------------
@@ -256,6 +258,11 @@ class Backend(Protocol):
 
     def reader(self) -> AbstractContextManager[Reader]:
         """A reader on the newest published index; raises :class:`IndexUnavailable`."""
+        ...
+
+    def check(self) -> None:
+        """At start-up: raise a clear :class:`BackendError` when this engine cannot serve
+        (cluster unreachable, index written by another analyzer version)."""
         ...
 
     def health(self) -> Health: ...
@@ -318,4 +325,6 @@ class Store(Protocol):
         """Counts per language, date range, size — for ``indexer stats``."""
         ...
 
-    def optimize(self) -> None: ...
+    def optimize(self, wait: float = 0.0) -> dict[str, object]:
+        """Merge segments (and purge deletions); what it did, for ``indexer optimize``."""
+        ...

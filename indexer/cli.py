@@ -12,8 +12,15 @@ Exit codes (the same for every verb):
 
 ``build`` indexes what it can and exits 0 even when it skipped some files
 (they are listed in the summary); scripts that must know use ``update``.
-Every write publishes a complete new generation, so a killed run (even by
-SIGKILL) leaves the last committed index serving; the next run finishes the job.
+Every write publishes a complete new generation (Whoosh) or swaps the alias
+to a complete new index (OpenSearch ``build``), so a killed run (even by
+SIGKILL) leaves the last published index serving; the next run finishes the job.
+
+Engines: ``--backend whoosh`` (default; ``--index INDEX_DIR``) or
+``--backend opensearch`` (``--url``, ``--index-name``, ``--shards``,
+``--replicas``); the defaults come from SEARCH_BACKEND, SEARCH_INDEX_DIR,
+OPENSEARCH_URL and OPENSEARCH_INDEX, the same variables the server reads
+(auth and TLS: OPENSEARCH_USER, OPENSEARCH_PASSWORD, OPENSEARCH_CA_CERTS, ...).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -30,8 +38,9 @@ from types import FrameType
 
 from whoosh.index import IndexError as WhooshIndexError
 
+from backends.base import BackendError, IncompatibleIndex, IndexMissing, IndexUnavailable, Store, WriterBusy
 from indexer.pipeline import DEFAULT_BATCH_SIZE, CorpusMissing, NothingIndexable, Summary, sync
-from indexer.store import IndexMissing, WriterBusy
+from searchcore.engines import BACKENDS, EngineConfig, EngineConfigError, open_store, opensearch_settings
 
 log = logging.getLogger("indexer")
 
@@ -59,6 +68,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
 def _seconds(text: str) -> float:
     value = float(text)
     if value < 0:
@@ -66,10 +82,43 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(name, "").strip() or default
+
+
 def _add_common(p: argparse.ArgumentParser, corpus: bool = True) -> None:
     if corpus:
         p.add_argument("corpus", type=Path, metavar="CORPUS_DIR", help="folder of .txt articles")
-    p.add_argument("--index", type=Path, required=True, metavar="INDEX_DIR", help="index folder")
+    engine = p.add_argument_group("engine")
+    engine.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=_env("SEARCH_BACKEND", "whoosh"),
+        help="search engine (default: $SEARCH_BACKEND or whoosh)",
+    )
+    index_dir = _env("SEARCH_INDEX_DIR")
+    engine.add_argument(
+        "--index",
+        type=Path,
+        default=Path(index_dir) if index_dir else None,
+        metavar="INDEX_DIR",
+        help="whoosh: the index folder (default: $SEARCH_INDEX_DIR)",
+    )
+    engine.add_argument(
+        "--url",
+        default=_env("OPENSEARCH_URL"),
+        help="opensearch: node URL(s), comma-separated (default: $OPENSEARCH_URL)",
+    )
+    engine.add_argument(
+        "--index-name",
+        default=_env("OPENSEARCH_INDEX"),
+        metavar="ALIAS",
+        help="opensearch: the alias searches use (default: $OPENSEARCH_INDEX or news)",
+    )
+    engine.add_argument("--shards", type=_positive_int, default=1, help="opensearch build: primary shards (default 1)")
+    engine.add_argument(
+        "--replicas", type=_non_negative_int, default=0, help="opensearch build: replicas per shard (default 0)"
+    )
 
 
 def _add_writer_opts(
@@ -178,10 +227,31 @@ def _report(summary: Summary, as_json: bool) -> None:
         log.info("skipped: %s (%s)", item["path"], item["reason"])
 
 
+def store_for(args: argparse.Namespace) -> Store:
+    """The engine's writing side from the verb's flags; a usage error when they do not fit."""
+    if args.backend == "opensearch":
+        if not args.url:
+            raise EngineConfigError("--backend opensearch needs --url (or OPENSEARCH_URL)")
+        cfg = EngineConfig(
+            "opensearch",
+            opensearch=opensearch_settings(args.url, args.index_name),
+            shards=args.shards,
+            replicas=args.replicas,
+        )
+    else:
+        if args.index is None:
+            raise EngineConfigError("--backend whoosh needs --index INDEX_DIR (or SEARCH_INDEX_DIR)")
+        cfg = EngineConfig("whoosh", index_dir=args.index)
+    return open_store(cfg, procs=getattr(args, "procs", 1))
+
+
 def _guarded(run: Callable[[], int]) -> int:
     """Map the failures every verb shares to exit codes, with one clear log line."""
     try:
         return run()
+    except EngineConfigError as exc:
+        log.error("%s", exc)
+        return EXIT_USAGE
     except WriterBusy as exc:
         log.error("%s", exc)
         return EXIT_BUSY
@@ -191,10 +261,10 @@ def _guarded(run: Callable[[], int]) -> int:
     except NothingIndexable as exc:
         log.error("%s", exc)
         return EXIT_NOTHING
-    except IndexMissing as exc:
+    except (IndexMissing, IncompatibleIndex, IndexUnavailable) as exc:
         log.error("%s", exc)
         return EXIT_INDEX
-    except (OSError, WhooshIndexError) as exc:
+    except (OSError, WhooshIndexError, BackendError) as exc:
         log.error("index could not be written or read: %s", exc)
         return EXIT_INDEX
 
@@ -205,7 +275,7 @@ def _run_sync(args: argparse.Namespace) -> int:
     def run() -> int:
         summary = sync(
             args.corpus,
-            args.index,
+            store_for(args),
             fresh=args.verb == "build",
             wait=args.wait,
             procs=args.procs,
@@ -251,7 +321,7 @@ def _run_watch(args: argparse.Namespace) -> int:
     )
 
     def run() -> int:
-        stats = watch(args.corpus, args.index, stop, options)
+        stats = watch(args.corpus, store_for(args), stop, options)
         if args.json and stats.last is not None:
             print(json.dumps(stats.last.as_dict(), ensure_ascii=False), flush=True)
         return EXIT_OK
@@ -263,28 +333,44 @@ def _run_watch(args: argparse.Namespace) -> int:
         return EXIT_OK
 
 
-def _run_stats(args: argparse.Namespace) -> int:
-    from indexer.maintenance import index_stats
+def _lines(data: dict[str, object]) -> list[str]:
+    """A statistics dict as aligned lines for people (``--json`` gives the dict itself)."""
+    shown = dict(data)
+    langs = shown.pop("languages", None)
+    if isinstance(langs, dict):
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(langs.items(), key=lambda kv: -kv[1]))
+        shown["documents"] = f"{shown.get('documents')} ({counts or 'none'})"
+    if "date_min" in shown or "date_max" in shown:
+        shown["dates"] = f"{shown.pop('date_min', None) or '-'} … {shown.pop('date_max', None) or '-'}"
+    width = max((len(k) for k in shown), default=0)
+    out = []
+    for key, value in shown.items():
+        if isinstance(value, list):
+            value = len(value)
+        elif isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        out.append(f"{key.ljust(width)}  {'-' if value is None else value}")
+    return out
 
+
+def _run_stats(args: argparse.Namespace) -> int:
     def run() -> int:
-        stats = index_stats(args.index)
+        stats = store_for(args).stats()
         if args.json:
-            print(json.dumps(stats.as_dict(), ensure_ascii=False), flush=True)
+            print(json.dumps(stats, ensure_ascii=False), flush=True)
         else:
-            print("\n".join(stats.lines()), flush=True)
+            print("\n".join(_lines(stats)), flush=True)
         return EXIT_OK
 
     return _guarded(run)
 
 
 def _run_optimize(args: argparse.Namespace) -> int:
-    from indexer.maintenance import optimize
-
     def run() -> int:
-        result = optimize(args.index, wait=args.wait)
+        result = store_for(args).optimize(wait=args.wait)
         if args.json:
-            print(json.dumps(result.as_dict(), ensure_ascii=False), flush=True)
-        log.info("%s", result.line())
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+        log.info("optimized: %s", ", ".join(f"{k} {v}" for k, v in result.items()))
         return EXIT_OK
 
     return _guarded(run)

@@ -25,11 +25,10 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from whoosh.index import Index
-
+from backends.base import Batch, CorruptIndex, NothingIndexable, Store
 from indexer.corpus import MAX_FILE_BYTES, Article, MalformedFile, content_hash, list_corpus, parse_bytes
-from indexer.schema import text_fields_for
-from indexer.store import current_generation, new_generation, open_current, writer_lock
+
+__all__ = ["CorpusMissing", "CorruptIndex", "NothingIndexable", "Summary", "sync", "DEFAULT_BATCH_SIZE"]
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +39,6 @@ DEFAULT_BATCH_SIZE = 500
 
 class CorpusMissing(FileNotFoundError):
     """The corpus folder does not exist (or is not a folder)."""
-
-
-class NothingIndexable(RuntimeError):
-    """The run would leave an empty index, so nothing was published."""
 
 
 @dataclass
@@ -78,31 +73,6 @@ class Summary:
         )
 
 
-def document_fields(article: Article) -> dict[str, str]:
-    """The Whoosh document for an article: stored data plus its language's fields."""
-    title_field, body_field = text_fields_for(article.lang)
-    return {
-        "id": article.doc_id,
-        "hash": article.content_hash,
-        "lang": article.lang,
-        "date": article.date,
-        "path": article.path,
-        "title": article.title,
-        "body": article.body,
-        title_field: article.title,
-        body_field: article.body,
-        "fold": f"{article.title}\n{article.body}",
-    }
-
-
-def indexed_hashes(ix: Index) -> dict[str, str]:
-    """Document id → content hash of every live document, from the columns."""
-    with ix.reader() as reader:
-        ids = reader.column_reader("id")
-        hashes = reader.column_reader("hash")
-        return {ids[d]: hashes[d] for d in reader.all_doc_ids()}
-
-
 @dataclass(frozen=True)
 class _Change:
     doc_id: str
@@ -114,6 +84,8 @@ class _Change:
 class _Plan:
     changes: list[_Change] = field(default_factory=list)
     to_delete: list[str] = field(default_factory=list)
+    #: documents in the index before this run
+    known: int = 0
 
 
 def _read(path: Path) -> bytes:
@@ -131,7 +103,7 @@ def _plan(
     tick: Callable[[int], None],
 ) -> _Plan:
     """What to write: only hashes here; files are parsed batch by batch later."""
-    plan = _Plan()
+    plan = _Plan(known=len(known))
     for doc_id, path in listing.items():
         tick(1)
         old = known.get(doc_id)
@@ -157,36 +129,18 @@ def _no_progress(total: int, what: str) -> Callable[[int], None]:
     return lambda n: None
 
 
-class CorruptIndex(OSError):
-    """The committed generation cannot be read, so an update has no base to build on.
+def as_store(target: Path | Store, procs: int = 1) -> Store:
+    """An index folder means the embedded Whoosh engine; anything else is a ready :class:`Store`."""
+    if isinstance(target, Path):
+        from backends.whoosh import WhooshStore
 
-    An ``OSError`` so every verb maps it to exit code 4. Nothing is written on
-    top of it; ``build`` makes a new generation from the corpus.
-    """
-
-
-def _known_hashes(index_dir: Path) -> dict[str, str]:
-    gen = current_generation(index_dir)
-    if not gen:
-        return {}
-    try:
-        _, ix = open_current(index_dir)
-        try:
-            return indexed_hashes(ix)
-        finally:
-            ix.close()
-    except OSError:
-        raise
-    except Exception as exc:  # Whoosh reports damaged files as EOFError, struct.error, bare Exception...
-        raise CorruptIndex(
-            f"generation {gen} in {index_dir} is damaged ({type(exc).__name__}: {exc}); nothing was written. "
-            f"Rebuild it from the corpus: python -m indexer build CORPUS_DIR --index {index_dir}"
-        ) from exc
+        return WhooshStore(target, procs=procs)
+    return target
 
 
 def sync(
     corpus_dir: Path,
-    index_dir: Path,
+    target: Path | Store,
     *,
     fresh: bool = False,
     wait: float = 0.0,
@@ -197,6 +151,9 @@ def sync(
     should_stop: Callable[[], bool] | None = None,
 ) -> Summary:
     """Make the index match the folder; ``fresh`` rebuilds from nothing.
+
+    ``target`` is a :class:`~backends.base.Store` (any engine) or a Whoosh index
+    folder.
 
     ``only`` restricts an update to these document ids (the watcher passes the
     files it saw change); ``should_stop`` is asked between batches and ends the
@@ -213,21 +170,20 @@ def sync(
         raise CorpusMissing(f"corpus folder not found: {corpus_dir}")
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    with writer_lock(index_dir, wait):
-        known = {} if fresh else _known_hashes(index_dir)
+    store = as_store(target, procs)
+    with store.lock(wait):
+        known = {} if fresh else store.known_hashes()
         listing = list_corpus(corpus_dir)
         if only is not None:
             wanted = set(only)
             listing = {doc_id: path for doc_id, path in listing.items() if doc_id in wanted}
         plan = _plan(listing, known, only, summary, progress(len(listing), "scanning"))
-        if fresh or plan.changes or plan.to_delete or not current_generation(index_dir):
+        if fresh or plan.changes or plan.to_delete or not store.published():
             writer = _write_fresh if fresh else _write_batches
-            writer(index_dir, plan, procs, batch_size, summary, progress, should_stop or (lambda: False))
-        summary.generation = current_generation(index_dir)
+            writer(store, plan, batch_size, summary, progress, should_stop or (lambda: False))
+        summary.generation = store.published()
         if summary.generation:
-            _, ix = open_current(index_dir)
-            summary.documents = ix.doc_count()
-            ix.close()
+            summary.documents = store.doc_count()
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -255,90 +211,80 @@ def _articles(changes: Iterable[_Change], summary: Summary) -> Iterator[tuple[_C
             _skip(summary, bad)
 
 
-def _open_writer(ix: Index, procs: int) -> object:
-    kwargs = {"procs": procs, "multisegment": True} if procs > 1 else {}
-    return ix.writer(limitmb=256, **kwargs)
-
-
 def _write_changes(
-    writer: object, changes: list[_Change], deletes: list[str], summary: Summary, tick: Callable[[int], None]
-) -> int:
-    """Apply one batch to an open writer; returns how many documents it added."""
-    added = 0
-    for change, article in _articles(changes, summary):
-        if change.replaces:
-            writer.delete_by_term("id", article.doc_id)  # type: ignore[attr-defined]
-            summary.updated += 1
-        else:
-            summary.added += 1
-        writer.add_document(**document_fields(article))  # type: ignore[attr-defined]
-        added += 1
-        tick(1)
-    for doc_id in deletes:
-        writer.delete_by_term("id", doc_id)  # type: ignore[attr-defined]
-    summary.deleted += len(deletes)
-    return added
-
-
-def _commit_checked(writer: object, ix: Index) -> None:
-    """Commit, and refuse to publish an empty index (the generation is then dropped)."""
-    writer.commit()  # type: ignore[attr-defined]
-    if ix.doc_count() == 0:
-        raise NothingIndexable("the index would be empty (empty or wholly malformed folder?); nothing was published")
-
-
-def _write_generation(
-    index_dir: Path,
-    fresh: bool,
-    procs: int,
+    batch: Batch,
     changes: list[_Change],
     deletes: list[str],
     summary: Summary,
     tick: Callable[[int], None],
-) -> str:
-    """Write one generation and publish it; on any error it is dropped and the current one stays."""
-    with new_generation(index_dir, fresh=fresh) as gen:
-        writer = _open_writer(gen.index, procs)
-        try:
-            _write_changes(writer, changes, deletes, summary, tick)
-        except BaseException:
-            writer.cancel()  # type: ignore[attr-defined]
-            raise
-        _commit_checked(writer, gen.index)
-    return gen.name
+    known: int,
+) -> None:
+    """Apply one batch of changes to an open transaction.
+
+    Deletions that would leave no document are refused before any is sent:
+    an unmounted share looks like "every article was deleted". (The engines
+    also refuse to publish an empty index; this check also covers engines
+    whose deletions apply as they are sent.)
+    """
+    for change, article in _articles(changes, summary):
+        batch.add(article, replaces=change.replaces)
+        if change.replaces:
+            summary.updated += 1
+        else:
+            summary.added += 1
+        tick(1)
+    if deletes and known + summary.added - len(deletes) <= 0:
+        raise NothingIndexable("the index would be empty (empty or wholly malformed folder?); nothing was published")
+    for doc_id in deletes:
+        batch.delete(doc_id)
+    summary.deleted += len(deletes)
+
+
+def _write_transaction(
+    store: Store,
+    fresh: bool,
+    changes: list[_Change],
+    deletes: list[str],
+    summary: Summary,
+    tick: Callable[[int], None],
+    known: int = 0,
+) -> str | None:
+    """One transaction, published at its end; on any error the published index stays what it was."""
+    with store.transaction(fresh) as batch:
+        _write_changes(batch, changes, deletes, summary, tick, known)
+    return store.published()
 
 
 def _write_fresh(
-    index_dir: Path,
+    store: Store,
     plan: _Plan,
-    procs: int,
     batch_size: int,
     summary: Summary,
     progress: ProgressFactory,
     should_stop: Callable[[], bool],
 ) -> None:
-    """A full build: one generation, published only when complete."""
-    _write_generation(index_dir, True, procs, plan.changes, [], summary, progress(len(plan.changes), "indexing"))
+    """A full build: one transaction, published only when complete."""
+    _write_transaction(store, True, plan.changes, [], summary, progress(len(plan.changes), "indexing"))
     summary.batches = 1
 
 
 def _write_batches(
-    index_dir: Path,
+    store: Store,
     plan: _Plan,
-    procs: int,
     batch_size: int,
     summary: Summary,
     progress: ProgressFactory,
     should_stop: Callable[[], bool],
 ) -> None:
-    """An update: one published generation per batch, deletions in the last one."""
+    """An update: one published transaction per batch, deletions in the last one."""
     tick = progress(len(plan.changes), "indexing")
     chunks = [plan.changes[i : i + batch_size] for i in range(0, len(plan.changes), batch_size)] or [[]]
     for number, chunk in enumerate(chunks, 1):
         last = number == len(chunks)
         begun = time.perf_counter()
         before = (summary.added, summary.updated, len(summary.skipped))
-        name = _write_generation(index_dir, False, procs, chunk, plan.to_delete if last else [], summary, tick)
+        deletes = plan.to_delete if last else []
+        name = _write_transaction(store, False, chunk, deletes, summary, tick, plan.known)
         summary.batches += 1
         log.info(
             "batch %d/%d: +%d ~%d -%d, skipped %d → %s (%.1fs)",

@@ -30,9 +30,9 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from backends.base import Store, WriterBusy
 from indexer.corpus import doc_id_for
 from indexer.pipeline import DEFAULT_BATCH_SIZE, NothingIndexable, Summary, sync
-from indexer.store import WriterBusy
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +156,7 @@ def _log_summary(kind: str, summary: Summary, files: int | None = None) -> None:
 
 def watch(
     corpus_dir: Path,
-    index_dir: Path,
+    store: Store,
     stop: threading.Event,
     options: WatchOptions | None = None,
 ) -> WatchStats:
@@ -172,13 +172,13 @@ def watch(
     log.info(
         "watching %s → %s (debounce %.2fs, max delay %.0fs, batches of %d)",
         corpus_dir,
-        index_dir,
+        store,
         opts.debounce,
         opts.max_delay,
         opts.batch_size,
     )
     try:
-        _full_sync(corpus_dir, index_dir, opts, stats, stop, "initial sync")
+        _full_sync(corpus_dir, store, opts, stats, stop, "initial sync")
         next_rescan = time.monotonic() + opts.rescan if opts.rescan > 0 else float("inf")
         tick = max(0.02, min(0.25, opts.debounce / 4))
         while not stop.wait(tick):
@@ -186,9 +186,9 @@ def watch(
                 raise OSError(f"stopped receiving events for {corpus_dir} (folder removed?)")
             names = collector.take_settled(opts.debounce, opts.max_delay)
             if names:
-                _batch(corpus_dir, index_dir, names, collector, opts, stats, stop)
+                _batch(corpus_dir, store, names, collector, opts, stats, stop)
             if time.monotonic() >= next_rescan:
-                _full_sync(corpus_dir, index_dir, opts, stats, stop, "rescan")
+                _full_sync(corpus_dir, store, opts, stats, stop, "rescan")
                 next_rescan = time.monotonic() + opts.rescan
     finally:
         observer.stop()
@@ -200,12 +200,12 @@ def watch(
 
 
 def _sync(
-    corpus_dir: Path, index_dir: Path, opts: WatchOptions, stop: threading.Event, only: set[str] | None = None
+    corpus_dir: Path, store: Store, opts: WatchOptions, stop: threading.Event, only: set[str] | None = None
 ) -> Summary:
     """The watcher's one way of writing: an incremental sync with its options, stoppable."""
     return sync(
         corpus_dir,
-        index_dir,
+        store,
         wait=opts.wait,
         procs=opts.procs,
         batch_size=opts.batch_size,
@@ -215,11 +215,11 @@ def _sync(
 
 
 def _full_sync(
-    corpus_dir: Path, index_dir: Path, opts: WatchOptions, stats: WatchStats, stop: threading.Event, kind: str
+    corpus_dir: Path, store: Store, opts: WatchOptions, stats: WatchStats, stop: threading.Event, kind: str
 ) -> None:
     while not stop.is_set():
         try:
-            summary = _sync(corpus_dir, index_dir, opts, stop)
+            summary = _sync(corpus_dir, store, opts, stop)
         except WriterBusy as exc:
             log.warning("%s; retrying", exc)
             continue
@@ -233,7 +233,7 @@ def _full_sync(
 
 def _batch(
     corpus_dir: Path,
-    index_dir: Path,
+    store: Store,
     names: list[str],
     collector: ChangeCollector,
     opts: WatchOptions,
@@ -241,7 +241,7 @@ def _batch(
     stop: threading.Event,
 ) -> None:
     try:
-        summary = _sync(corpus_dir, index_dir, opts, stop, only={doc_id_for(Path(n)) for n in names})
+        summary = _sync(corpus_dir, store, opts, stop, only={doc_id_for(Path(n)) for n in names})
     except WriterBusy as exc:
         log.warning("%s; %d change(s) wait for the next round", exc, len(names))
         _requeue(collector, names)

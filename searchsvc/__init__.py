@@ -24,9 +24,10 @@ SECURITY_HEADERS = {
 
 
 def create_app(config: Config | None = None, **overrides: Any) -> Flask:
-    """App factory. Without ``config``, reads ``SEARCH_INDEX_DIR`` etc. from the environment."""
+    """App factory. Without ``config``, reads ``SEARCH_BACKEND``, ``SEARCH_INDEX_DIR`` / ``OPENSEARCH_*``
+    etc. from the environment. An engine that cannot be used (cluster unreachable, index written by
+    another analyzer version) is a :class:`ConfigError` here, at start-up, not a 503 later."""
     from searchsvc import api, errors, pages
-    from searchsvc.index_access import IndexAccess
     from searchsvc.openapi import build_spec
 
     cfg = config or Config.from_env()
@@ -34,7 +35,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     app.config.update(SEARCH=cfg, **overrides)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["search_access"] = IndexAccess(cfg.index_dir)
+    app.extensions["search_backend"] = _open(cfg)
     app.extensions["openapi"] = build_spec(__version__)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
@@ -48,3 +49,16 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
     logging.getLogger("searchsvc").setLevel(logging.INFO)
     return app
+
+
+def _open(cfg: Config) -> Any:
+    """Open the configured engine and check that it can serve (clear errors at start-up)."""
+    from backends.base import BackendError
+    from searchcore.engines import open_backend
+
+    try:
+        backend = open_backend(cfg.engine_config)
+        backend.check()
+    except BackendError as exc:
+        raise ConfigError(str(exc)) from exc
+    return backend

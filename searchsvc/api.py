@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
+from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from marshmallow import ValidationError
 
+from backends.base import Backend
 from indexer.corpus import DOC_ID_RE
+from searchcore.related import find_related
+from searchcore.search import SearchRequest, SearchResult, run_search
+from searchcore.suggest import suggest as complete
 from searchsvc.errors import error_response
-from searchsvc.index_access import IndexAccess
-from searchsvc.related import find_related
 from searchsvc.schemas import (
     DocumentSchema,
     HealthSchema,
@@ -22,8 +23,6 @@ from searchsvc.schemas import (
     SuggestArgs,
     SuggestResponse,
 )
-from searchsvc.search import SearchRequest, SearchResult, run_search
-from searchsvc.suggest import suggest as complete
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -36,8 +35,8 @@ _suggest_out = SuggestResponse()
 _related_out = RelatedSchema(many=True)
 
 
-def access() -> IndexAccess:
-    return current_app.extensions["search_access"]
+def backend() -> Backend:
+    return current_app.extensions["search_backend"]
 
 
 def query_args() -> dict[str, Any]:
@@ -83,7 +82,7 @@ def search() -> Response:
         req = parse_search_args(query_args())
     except ValidationError as exc:
         return error_response(400, "invalid parameters", _flatten(exc.messages))
-    return jsonify(result_json(run_search(access(), req)))
+    return jsonify(result_json(run_search(backend(), req)))
 
 
 def _flatten(messages: Any) -> dict[str, list[str]]:
@@ -109,10 +108,9 @@ def find_document(doc_id: str) -> dict[str, Any] | None:
     """Stored fields of a document by id, or None (also for ids that cannot exist)."""
     if not valid_doc_id(doc_id):
         return None
-    acc = access()
-    searcher, _ = acc.searcher()
-    with acc.reading():
-        return searcher.document(id=doc_id)
+    with backend().reader() as reader:
+        found = reader.document(doc_id)
+    return asdict(found) if found is not None else None
 
 
 @bp.get("/documents/<path:doc_id>")
@@ -128,7 +126,7 @@ def document(doc_id: str) -> Response:
 
 @bp.get("/documents/<path:doc_id>/related")
 def related(doc_id: str) -> Response:
-    found = find_related(access(), doc_id) if valid_doc_id(doc_id) else None
+    found = find_related(backend(), doc_id) if valid_doc_id(doc_id) else None
     if found is None:
         return error_response(404, f"no document with id {doc_id!r}")
     return jsonify(_related_out.dump([vars(r) for r in found]))
@@ -140,25 +138,18 @@ def suggest() -> Response:
         args = _suggest_args.load(request.args.to_dict())
     except ValidationError as exc:
         return error_response(400, "invalid parameters", _flatten(exc.messages))
-    return jsonify(_suggest_out.dump({"q": args["q"], "suggestions": complete(access(), args["q"], args["limit"])}))
+    return jsonify(_suggest_out.dump({"q": args["q"], "suggestions": complete(backend(), args["q"], args["limit"])}))
 
 
 @bp.get("/health")
 def health() -> Response:
-    acc = access()
-    state = acc.health()
-    committed = None
-    if state.serving and state.generation:
-        try:
-            mtime = os.stat(acc.index_dir / state.generation).st_mtime
-            committed = dt.datetime.fromtimestamp(mtime, dt.UTC).isoformat(timespec="seconds")
-        except OSError:
-            committed = None  # collected by a newer indexer run meanwhile; the searcher still has it open
+    state = backend().health()
     body = {
         "status": "ok" if state.reason is None else "degraded",
+        "backend": state.backend,
         "documents": state.documents,
         "generation": state.generation,
-        "last_update": committed,
+        "last_update": state.updated,
         "reason": state.reason,
     }
     resp = jsonify(_health_out.dump(body))

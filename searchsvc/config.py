@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from searchcore.engines import EngineConfig, EngineConfigError
+
 #: Bounds of the per-query time budget (seconds); see ``searchsvc.search.run_search``.
 MIN_TIME_BUDGET = 0.01
 MAX_TIME_BUDGET = 20.0
@@ -17,17 +19,23 @@ class ConfigError(RuntimeError):
 
 @dataclass(frozen=True)
 class Config:
-    """What the service needs to run."""
+    """What the service needs to run: the engine (a Whoosh ``index_dir`` by default) and the time budget."""
 
-    index_dir: Path
+    index_dir: Path | None = None
     time_budget: float = 2.0
+    engine: EngineConfig | None = None
+
+    @property
+    def engine_config(self) -> EngineConfig:
+        return self.engine or EngineConfig("whoosh", index_dir=self.index_dir)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
         env = os.environ if environ is None else environ
-        index_dir = env.get("SEARCH_INDEX_DIR", "").strip()
-        if not index_dir:
-            raise ConfigError("SEARCH_INDEX_DIR is not set: point it at an index built with `python -m indexer build`")
+        try:
+            engine = EngineConfig.from_env(env)
+        except EngineConfigError as exc:
+            raise ConfigError(str(exc)) from None
         raw = env.get("SEARCH_TIME_BUDGET", "2.0")
         try:
             budget = float(raw)
@@ -38,4 +46,4 @@ class Config:
             # worker instead of coming back partial.
             bounds = f"between {MIN_TIME_BUDGET} and {MAX_TIME_BUDGET} seconds"
             raise ConfigError(f"SEARCH_TIME_BUDGET must be {bounds}, not {raw}")
-        return cls(index_dir=Path(index_dir), time_budget=budget)
+        return cls(index_dir=engine.index_dir, time_budget=budget, engine=engine)

@@ -7,15 +7,11 @@ import logging
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from backends.base import IndexUnavailable
+
+__all__ = ["IndexUnavailable", "error_response", "register"]
+
 log = logging.getLogger(__name__)
-
-
-class IndexUnavailable(RuntimeError):
-    """The index cannot be read right now (missing, damaged, unreadable).
-
-    A condition of the server, not of the request: the API answers 503 with a
-    JSON error instead of a 500 stack, and ``/api/health`` says why.
-    """
 
 
 def error_response(status: int, message: str, fields: dict[str, list[str]] | None = None) -> Response:
@@ -49,12 +45,12 @@ def register(app: Flask) -> None:
         log.error("index unavailable on %s: %s", request.path, exc)
         if _wants_json():
             resp = error_response(503, f"the search index is unavailable: {exc}")
-            resp.headers["Retry-After"] = "30"
+            resp.headers["Retry-After"] = str(exc.retry_after)
             return resp
         page = (
             "<!doctype html><title>Unavailable</title><p>Search is temporarily unavailable. Please try again later.</p>"
         )
-        return page, 503, {"Content-Type": "text/html; charset=utf-8", "Retry-After": "30"}
+        return page, 503, {"Content-Type": "text/html; charset=utf-8", "Retry-After": str(exc.retry_after)}
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response | tuple[str, int]:

@@ -17,16 +17,13 @@ from flask import Blueprint, Response, g, make_response, render_template, reques
 from markupsafe import Markup
 from marshmallow import ValidationError
 
-from indexer.store import IndexMissing
-from searchsvc import histogram, i18n
-from searchsvc.api import _flatten, access, find_document, parse_search_args, query_args
-from searchsvc.errors import IndexUnavailable
+from backends.base import IndexMissing, IndexUnavailable
 from searchcore.highlight import MarkTerms, mark
-from searchsvc.querybuild import QueryBuilder
-from searchcore.querylang import parse
-from searchsvc.related import find_related
+from searchcore.related import find_related
+from searchcore.search import SearchResult, plan, run_search
+from searchsvc import histogram, i18n
+from searchsvc.api import _flatten, backend, find_document, parse_search_args, query_args
 from searchsvc.schemas import MAX_DEPTH, MAX_QUERY_CHARS
-from searchsvc.search import SearchResult, run_search
 
 bp = Blueprint("pages", __name__)
 
@@ -175,7 +172,7 @@ def index() -> Response:
         errors = _error_messages(_flatten(exc.messages), t)
         return _render("search.html", 400, args=args, result=None, errors=errors)
     try:
-        result = run_search(access(), req)
+        result = run_search(backend(), req)
     except UNAVAILABLE:
         return _unavailable(args)
     pages = max(1, min(math.ceil(result.total / req.per_page), MAX_DEPTH // req.per_page))
@@ -200,15 +197,8 @@ def _mark_terms(q: str) -> MarkTerms | None:
     """What to highlight in a document for the query it was found with."""
     if not q.strip() or len(q) > MAX_QUERY_CHARS:
         return None
-    searcher, _ = access().searcher()
-    built = QueryBuilder(searcher.reader(), access().ranking).build(parse(q))
-    if built is None:
-        return None
-    return MarkTerms(
-        stems={k: frozenset(v) for k, v in built.stems.items()},
-        folded=frozenset(built.folded),
-        prefixes=frozenset(built.prefixes),
-    )
+    planned = plan(q)
+    return planned.terms if planned else None
 
 
 @bp.get("/doc/<path:doc_id>")
@@ -228,5 +218,5 @@ def doc(doc_id: str) -> Response:
         body_html = [Markup(mark(p, terms, lang)) for p in paragraphs]
     else:
         title_html, body_html = stored["title"], paragraphs
-    related = (find_related(access(), doc_id) or []) if lang in FACET_LANGS[:2] else []
+    related = (find_related(backend(), doc_id) or []) if lang in FACET_LANGS[:2] else []
     return _render("doc.html", doc=stored, title_html=title_html, body_html=body_html, related=related, args=args)

@@ -164,8 +164,11 @@ class DocumentSchema(Schema):
 
 class HealthSchema(Schema):
     status = fields.String(required=True, metadata={"description": "ok, or degraded with a reason."})
+    backend = fields.String(metadata={"description": "The engine serving searches: whoosh or opensearch."})
     documents = fields.Integer(required=True)
-    generation = fields.String(allow_none=True)
+    generation = fields.String(
+        allow_none=True, metadata={"description": "The served Whoosh generation, or the concrete OpenSearch index."}
+    )
     last_update = fields.String(
         allow_none=True, metadata={"description": "When the served index was committed (UTC, ISO 8601)."}
     )

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.pipeline import indexed_hashes
-from indexer.store import current_generation, open_current
+from backends.whoosh.generations import current_generation, open_current
+from backends.whoosh.store import indexed_hashes
 from tests.conftest import ROOT, SAMPLE, SHARED
 
 EXPAND = SHARED / "corpus" / "bench" / "expand.py"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from backends.whoosh.generations import current_generation, generations
 from indexer.corpus import content_hash
 from indexer.pipeline import DEFAULT_BATCH_SIZE
-from indexer.store import current_generation, generations
 from searchsvc import Config, create_app
 from tests.indexer.conftest import EXPAND, index_docs, run_indexer, start_indexer, wait_for
 

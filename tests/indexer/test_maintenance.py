@@ -10,8 +10,8 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from backends.whoosh.generations import GRACE_SECONDS, collect_garbage, current_generation, generations
 from indexer.corpus import read_article
-from indexer.store import GRACE_SECONDS, collect_garbage, current_generation, generations
 from tests.conftest import SAMPLE, SEED_KK
 from tests.indexer.conftest import index_docs, run_indexer
 

@@ -10,8 +10,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from backends.whoosh.generations import current_generation, open_current, writer_lock
 from indexer.corpus import content_hash
-from indexer.store import current_generation, open_current, writer_lock
 from tests.conftest import ROOT
 from tests.indexer.conftest import cli_env, index_docs, indexer_cmd, run_indexer
 

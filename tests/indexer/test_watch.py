@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from backends.whoosh.generations import generations, writer_lock
 from indexer.corpus import content_hash
-from indexer.store import generations, writer_lock
 from tests.indexer.conftest import index_docs, run_indexer, start_indexer, wait_for
 
 MakeCorpus = Callable[..., Path]

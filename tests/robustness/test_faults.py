@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.store import current_generation, generations
+from backends.whoosh.generations import current_generation, generations
 from searchsvc import Config, create_app
 from tests.conftest import SAMPLE, SEED_KK, SEED_RU
 from tests.robustness.conftest import run_indexer

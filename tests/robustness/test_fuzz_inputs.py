@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 
 from analyzers import kazakh, langid, normalize, russian, tokenize, translit
 from analyzers.chains import analyze, folded_analyzer, language_analyzer
-from searchsvc.api import result_json
 from searchcore.highlight import MarkTerms, mark, snippet
 from searchcore.querylang import ParsedQuery, parse
+from searchcore.search import SearchRequest, run_search
+from searchsvc.api import result_json
 from searchsvc.schemas import SearchResponse
-from searchsvc.search import SearchRequest, run_search
 from tests.robustness.fuzzing import CI, SLOW, big_inputs, nasty_text
 
 _MARK_RE = re.compile(r"</?mark>")
@@ -47,8 +47,7 @@ def check_parse(text: str) -> None:
 
 
 def check_search(app: Flask, text: str, sort: str = "relevance", page: int = 1) -> None:
-    access = app.extensions["search_access"]
-    result = run_search(access, SearchRequest(q=text, sort=sort, page=page, per_page=5))
+    result = run_search(app.extensions["search_backend"], SearchRequest(q=text, sort=sort, page=page, per_page=5))
     assert result.total >= 0 and len(result.hits) <= 5
     payload = result_json(result)  # what the API sends
     assert SearchResponse().validate(payload) == {}

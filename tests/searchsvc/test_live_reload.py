@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.store import current_generation, generations
+from backends.whoosh.generations import current_generation, generations
 from tests.conftest import ROOT
 from tests.indexer.conftest import bench_pool, cli_env, index_docs, run_indexer, start_indexer, wait_for  # noqa: F401
 from tests.ports import free_port

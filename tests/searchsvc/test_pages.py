@@ -174,7 +174,7 @@ def test_empty_error_and_blank_form_fields(client: FlaskClient) -> None:
 
 
 def test_did_you_mean_is_rendered_when_the_search_suggests(client: FlaskClient) -> None:
-    from searchsvc.search import SearchResult
+    from searchcore.search import SearchResult
 
     if "suggestion" not in getattr(SearchResult, "__dataclass_fields__", {}):
         pytest.skip("SearchResult.suggestion not implemented yet (spelling suggestions are another issue)")

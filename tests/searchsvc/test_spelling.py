@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from searchsvc.spelling import distance
+from searchcore.spelling import distance
 
 
 def search(client: FlaskClient, q: str, **params: str) -> dict:

@@ -26,11 +26,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from whoosh.searching import Searcher
-
 from analyzers.langid import detect
 from analyzers.normalize import clean, fold_yo, has_kazakh_letters
 from analyzers.tokenize import iter_tokens
+from backends.base import Backend, Reader
 from searchcore.querylang import parse
 
 log = logging.getLogger(__name__)
@@ -90,15 +89,15 @@ class Speller:
     words: dict[str, frozenset[str]]
 
     @classmethod
-    def from_searcher(cls, searcher: Searcher) -> Speller:
+    def from_reader(cls, reader: Reader) -> Speller:
         started = time.perf_counter()
         # Count raw words per document (never the whole corpus in one string:
         # a worker's memory does not shrink back after such a peak), then
         # normalise only the distinct words (str.translate over text is slow).
         raw: dict[str, Counter[str]] = {}
-        for doc in searcher.reader().all_stored_fields():
-            text = f"{doc.get('title', '')}\n{str(doc.get('body', ''))[:BODY_CHARS]}".lower()
-            raw.setdefault(doc.get("lang") or "other", Counter()).update(_LETTERS_RE.findall(text))
+        for doc in reader.scan():
+            text = f"{doc.title}\n{doc.body[:BODY_CHARS]}".lower()
+            raw.setdefault(doc.lang or "other", Counter()).update(_LETTERS_RE.findall(text))
         counts: dict[str, Counter[str]] = {}
         for lang, found in raw.items():
             c: Counter[str] = Counter()
@@ -154,46 +153,43 @@ class Speller:
 SYNC_BUILD_DOCS = 5000
 
 _lock = threading.Lock()
-_cache: tuple[object, Speller | None] | None = None
+_cache: tuple[str, Speller | None] | None = None
 
 
-def _build(opener: Callable[[], Searcher], key: object) -> None:
+def _build(backend: Backend, key: str) -> None:
     global _cache
     try:
-        searcher = opener()
-        try:
-            speller = Speller.from_searcher(searcher)
-        finally:
-            searcher.close()
-    except Exception:  # a damaged or replaced generation: no suggestions, never an error
+        with backend.reader() as reader:
+            speller = Speller.from_reader(reader)
+    except Exception:  # a damaged or replaced index: no suggestions, never an error
         log.exception("could not build the spelling vocabulary")
         return
     with _lock:
-        if _cache is not None and _cache[0] is key:
+        if _cache is not None and _cache[0] == key:
             _cache = (key, speller)
 
 
-def speller_for(searcher: Searcher, generation_key: object, opener: Callable[[], Searcher]) -> Speller | None:
-    """The speller of a generation, or None while it is being built.
+def speller_for(backend: Backend, reader: Reader) -> Speller | None:
+    """The speller of the index state ``reader`` sees, or None while it is being built.
 
-    ``generation_key`` is any object unique to the served generation (the
-    service passes its per-generation ``DocTable``); ``opener`` gives the
-    background build a searcher of its own (Whoosh readers are per thread).
+    A large index builds it in a background thread, which opens a reader of
+    its own (readers belong to one thread).
     """
     global _cache
+    key = reader.key
     cached = _cache
-    if cached is not None and cached[0] is generation_key:
+    if cached is not None and cached[0] == key:
         return cached[1]
-    if searcher.doc_count_all() <= SYNC_BUILD_DOCS:
-        speller = Speller.from_searcher(searcher)
+    if reader.doc_count() <= SYNC_BUILD_DOCS:
+        speller = Speller.from_reader(reader)
         with _lock:
-            _cache = (generation_key, speller)
+            _cache = (key, speller)
         return speller
     with _lock:
-        if _cache is not None and _cache[0] is generation_key:
+        if _cache is not None and _cache[0] == key:
             return _cache[1]
-        _cache = (generation_key, None)
-    threading.Thread(target=_build, args=(opener, generation_key), name="spelling-vocabulary", daemon=True).start()
+        _cache = (key, None)
+    threading.Thread(target=_build, args=(backend, key), name="spelling-vocabulary", daemon=True).start()
     return None
 
 
@@ -233,9 +229,8 @@ def corrected_query(text: str, speller: Speller, langs: tuple[str, ...] = ()) ->
 
 
 def suggest(
-    searcher: Searcher,
-    generation_key: object,
-    opener: Callable[[], Searcher],
+    backend: Backend,
+    reader: Reader,
     text: str,
     total: int,
     count: CountFn,
@@ -248,7 +243,7 @@ def suggest(
     """
     if total >= SUGGEST_BELOW or parse(text).is_empty():
         return None
-    speller = speller_for(searcher, generation_key, opener)
+    speller = speller_for(backend, reader)
     if speller is None:
         return None
     if not langs:

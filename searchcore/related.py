@@ -34,14 +34,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from whoosh import query as wq
-from whoosh.searching import Searcher
-
 from analyzers.chains import analyze, folded_analyzer
 from analyzers.normalize import clean, fold_kazakh, fold_yo
 from analyzers.tokenize import iter_tokens
-from searchsvc.gencache import PerGeneration
-from searchsvc.index_access import IndexAccess
+from backends.base import FOLD_FIELD, Backend, Filters, Reader, StoredDoc
+from searchcore.gencache import PerGeneration
 
 WINDOW_DAYS = 3
 # Calibrated on the bench corpus (2,011 articles; every kk article has ~340 ru ones within 3 days):
@@ -103,42 +100,40 @@ class KeyStats:
 
     MAX_CACHED = 50_000
 
-    def __init__(self, searcher: Searcher) -> None:
-        self.n = max(1, searcher.reader().doc_count())
+    def __init__(self, reader: Reader) -> None:
+        self.n = max(1, reader.doc_count())
         self.df: dict[str, int] = {}
-        self._features: dict[int, Features] = {}
+        self._features: dict[str, Features] = {}
 
     def idf(self, key: str) -> float:
         return math.log((self.n + 1) / (self.df.get(key, 0) + 1)) + 0.1
 
-    def learn(self, words: dict[str, str], searcher: Searcher) -> None:
+    def learn(self, words: dict[str, str], reader: Reader) -> None:
         """Record the document frequency of keys not seen yet (the calling
-        thread's own searcher: Whoosh readers are not shared across threads)."""
+        thread's own reader: readers are not shared across threads)."""
         for key, word in words.items():
             if key not in self.df:
                 terms = analyze(_FOLDED, word) or [key]
-                self.df[key] = max(searcher.doc_frequency("fold", t) for t in terms)
+                self.df[key] = max(reader.doc_frequency(FOLD_FIELD, t) for t in terms)
 
-    def features(self, docnum: int, fields: dict[str, object], searcher: Searcher) -> Features:
-        found = self._features.get(docnum)
+    def features(self, doc: StoredDoc, reader: Reader) -> Features:
+        found = self._features.get(doc.id)
         if found is None:
-            words, title_set = _raw_features(fields)
-            self.learn(words, searcher)
+            words, title_set = _raw_features(doc)
+            self.learn(words, reader)
             found = (frozenset(words), title_set)
             if len(self._features) >= self.MAX_CACHED:
                 self._features.clear()
-            self._features[docnum] = found
+            self._features[doc.id] = found
         return found
 
 
 _STATS: PerGeneration[KeyStats] = PerGeneration("related key stats", KeyStats)
 
 
-def _raw_features(fields: dict[str, object]) -> tuple[dict[str, str], frozenset[str]]:
+def _raw_features(doc: StoredDoc) -> tuple[dict[str, str], frozenset[str]]:
     """(name/number key → word, for title and lead; keys of the title words)."""
-    title = str(fields.get("title", ""))
-    body = str(fields.get("body", ""))[:BODY_CHARS]
-    return name_words(title + "\n" + body), frozenset(title_keys(title))
+    return name_words(doc.title + "\n" + doc.body[:BODY_CHARS]), frozenset(title_keys(doc.title))
 
 
 def _cosine(a: frozenset[str], b: frozenset[str], stats: KeyStats) -> float:
@@ -162,34 +157,28 @@ def similarity(source: Features, other: Features, days: int, stats: KeyStats) ->
     return max(0.0, sim * (1 - DAY_PENALTY * days))
 
 
-def find_related(access: IndexAccess, doc_id: str, limit: int = 3) -> list[Related] | None:
+def find_related(backend: Backend, doc_id: str, limit: int = 3) -> list[Related] | None:
     """Articles in the other language(s) telling the same story, best first.
 
     ``None`` when there is no document ``doc_id``.
     """
-    searcher, stats = _STATS.get(access)
-    docnum = searcher.document_number(id=doc_id)
-    if docnum is None:
-        return None
-    source = searcher.stored_fields(docnum)
-    mine = stats.features(docnum, source, searcher)
-    day = dt.date.fromisoformat(str(source["date"]))
-    others = [lang for lang in _LANGS if lang != source["lang"]]
-    window = wq.And(
-        [
-            wq.Or([wq.Term("lang", lang) for lang in others]),
-            wq.TermRange("date", _shift(day.isoformat(), -WINDOW_DAYS), _shift(day.isoformat(), WINDOW_DAYS)),
-        ]
-    )
-    found = []
-    for i, candidate in enumerate(window.docs(searcher)):
-        if i >= MAX_CANDIDATES:
-            log.info("related: %s has over %d candidates; scored the first", doc_id, MAX_CANDIDATES)
-            break
-        fields = searcher.stored_fields(candidate)
-        days = abs((dt.date.fromisoformat(fields["date"]) - day).days)
-        score = similarity(mine, stats.features(candidate, fields, searcher), days, stats)
-        if score >= THRESHOLD:
-            found.append(Related(fields["id"], fields["title"], fields["date"], fields["lang"], round(score, 4)))
+    with backend.reader() as reader:
+        source = reader.document(doc_id)
+        if source is None:
+            return None
+        stats = _STATS.get(reader)
+        mine = stats.features(source, reader)
+        day = dt.date.fromisoformat(source.date)
+        others = tuple(lang for lang in _LANGS if lang != source.lang)
+        window = Filters(others, _shift(source.date, -WINDOW_DAYS), _shift(source.date, WINDOW_DAYS))
+        found = []
+        for i, other in enumerate(reader.scan(window, limit=MAX_CANDIDATES + 1)):
+            if i >= MAX_CANDIDATES:
+                log.info("related: %s has over %d candidates; scored the first", doc_id, MAX_CANDIDATES)
+                break
+            days = abs((dt.date.fromisoformat(other.date) - day).days)
+            score = similarity(mine, stats.features(other, reader), days, stats)
+            if score >= THRESHOLD:
+                found.append(Related(other.id, other.title, other.date, other.lang, round(score, 4)))
     found.sort(key=lambda r: (-r.score, r.id))
     return found[:limit]

@@ -14,35 +14,32 @@ import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from whoosh.searching import Searcher
-
-from searchsvc.index_access import IndexAccess
+from backends.base import Reader
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
 class PerGeneration(Generic[T]):
-    """Holds ``build(searcher)`` for the newest generation only."""
+    """Holds ``build(reader)`` for the newest index state only (keyed by ``Reader.key``)."""
 
-    def __init__(self, name: str, build: Callable[[Searcher], T]) -> None:
+    def __init__(self, name: str, build: Callable[[Reader], T]) -> None:
         self.name = name
         self._build = build
         self._lock = threading.Lock()
         self._key: str | None = None
         self._value: T | None = None
 
-    def get(self, access: IndexAccess) -> tuple[Searcher, T]:
-        """A current searcher and the value built from its generation."""
-        searcher, _ = access.searcher()
-        key = f"{access.generation()}:{searcher.doc_count_all()}"
+    def get(self, reader: Reader) -> T:
+        """The value built from the index state ``reader`` sees."""
+        key = reader.key
         value = self._value
         if self._key == key and value is not None:
-            return searcher, value
+            return value
         with self._lock:
             if self._key != key or self._value is None:
                 started = time.perf_counter()
-                self._value = self._build(searcher)
+                self._value = self._build(reader)
                 self._key = key
                 log.info("%s built for %s in %.2fs", self.name, key, time.perf_counter() - started)
-            return searcher, self._value
+            return self._value

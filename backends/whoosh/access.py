@@ -33,9 +33,9 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from indexer.store import current_generation
-from searchsvc.errors import IndexUnavailable
-from searchsvc.ranking import DEFAULT, Ranking
+from backends.base import BM25Params, Health, IncompatibleIndex, IndexUnavailable
+from backends.whoosh.generations import check_version, current_generation
+from backends.whoosh.scoring import weighting
 
 #: What reading a damaged or vanished index raises from inside Whoosh.
 READ_ERRORS: tuple[type[BaseException], ...] = (
@@ -76,13 +76,15 @@ class DocTable:
 
     ``lang[d]`` indexes :attr:`langs`; ``day[d]`` is the date as an integer
     YYYYMMDD (0 for a deleted document), so date filters and month facets are
-    integer arithmetic instead of stored-field reads.
+    integer arithmetic instead of stored-field reads; ``ids[d]`` breaks score
+    ties by document id, as every backend does.
     """
 
     langs: tuple[str, ...]
     lang: array
     day: array
     live: int
+    ids: list[str]
 
     @classmethod
     def from_searcher(cls, searcher: Searcher) -> DocTable:
@@ -90,6 +92,8 @@ class DocTable:
         n = reader.doc_count_all()
         langs_col = reader.column_reader("lang")
         dates_col = reader.column_reader("date")
+        ids_col = reader.column_reader("id")
+        ids = [""] * n
         langs: list[str] = []
         lang = array("b", bytes(n))
         day = array("l", bytes(8 * n)) if array("l").itemsize == 8 else array("l", [0] * n)
@@ -100,8 +104,9 @@ class DocTable:
                 langs.append(code)
             lang[d] = langs.index(code)
             day[d] = int(dates_col[d].replace("-", ""))
+            ids[d] = ids_col[d]
             live += 1
-        return cls(tuple(langs), lang, day, live)
+        return cls(tuple(langs), lang, day, live, ids)
 
 
 def describe(exc: BaseException) -> str:
@@ -116,16 +121,6 @@ def describe(exc: BaseException) -> str:
 def open_generation(index_dir: Path, gen: str) -> Index:
     """Open one committed generation read-only, without ``mmap`` (see module doc)."""
     return FileStorage(str(index_dir / gen), supports_mmap=False, readonly=True).open_index()
-
-
-@dataclass(frozen=True)
-class Health:
-    """What ``/api/health`` reports: ``serving`` is False when nothing can be searched."""
-
-    serving: bool
-    generation: str | None
-    documents: int
-    reason: str | None
 
 
 class FieldLengths:
@@ -176,9 +171,9 @@ class _Local(threading.local):
 class IndexAccess:
     """Hands out a current searcher and the matching :class:`DocTable`."""
 
-    def __init__(self, index_dir: Path, ranking: Ranking = DEFAULT) -> None:
+    def __init__(self, index_dir: Path, bm25: BM25Params = BM25Params()) -> None:
         self.index_dir = Path(index_dir)
-        self.ranking = ranking
+        self.bm25 = bm25
         self._local = _Local()
         self._tables: dict[str, DocTable] = {}
         self._lengths: dict[str, FieldLengths] = {}
@@ -188,6 +183,11 @@ class IndexAccess:
 
     def generation(self) -> str | None:
         return current_generation(self.index_dir)
+
+    @property
+    def served(self) -> str | None:
+        """The generation this thread's searcher reads (may trail ``CURRENT`` if that is damaged)."""
+        return self._local.generation
 
     def searcher(self) -> tuple[Searcher, DocTable]:
         """A searcher on the newest committed generation (opened on change).
@@ -215,10 +215,14 @@ class IndexAccess:
         if failed and time.monotonic() - failed[1] < RETRY_SECONDS:
             raise IndexUnavailable(f"generation {gen} cannot be read: {failed[0]}")
         try:
+            check_version(self.index_dir / gen)
             ix = open_generation(self.index_dir, gen)
-            searcher = ix.searcher(weighting=self.ranking.weighting())
+            searcher = ix.searcher(weighting=weighting(self.bm25))
             self._table(gen, searcher)
             self._lengths_for(gen, searcher).install(searcher)
+        except IncompatibleIndex as exc:
+            self._mark_broken(gen, exc)
+            raise IndexUnavailable(str(exc)) from exc
         except Exception as exc:
             if not is_read_failure(exc):
                 raise
@@ -263,7 +267,7 @@ class IndexAccess:
         try:
             searcher, _ = self.searcher()
         except IndexUnavailable as exc:
-            return Health(False, newest, 0, str(exc))
+            return Health(False, newest, 0, str(exc), backend="whoosh")
         served = self._local.generation
         reason = None
         if served != newest:
@@ -283,9 +287,9 @@ class IndexAccess:
                 raise
             self._mark_broken(served or "?", exc)
             self._drop_searcher()
-            return Health(False, served, 0, f"generation {served} cannot be read: {describe(exc)}")
+            return Health(False, served, 0, f"generation {served} cannot be read: {describe(exc)}", backend="whoosh")
         with self.reading():
-            return Health(True, served, searcher.doc_count(), reason)
+            return Health(True, served, searcher.doc_count(), reason, backend="whoosh")
 
     def _lengths_for(self, gen: str, searcher: Searcher) -> FieldLengths:
         with self._lock:

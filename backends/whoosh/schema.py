@@ -12,16 +12,11 @@ from __future__ import annotations
 from whoosh.fields import ID, STORED, TEXT, Schema
 
 from analyzers.chains import folded_analyzer, language_analyzer
+from backends.base import FOLD_FIELD, TEXT_LANGS, Document, text_fields_for
 
-#: Languages that have their own text fields; "other" goes to the Russian ones.
-TEXT_LANGS = ("kk", "ru")
+__all__ = ["SCHEMA_VERSION", "build_schema", "document_fields"]
+
 SCHEMA_VERSION = 1
-
-
-def text_fields_for(lang: str) -> tuple[str, str]:
-    """The (title, body) field names that hold a document of this language."""
-    code = lang if lang in TEXT_LANGS else "ru"
-    return f"title_{code}", f"body_{code}"
 
 
 def build_schema() -> Schema:
@@ -34,10 +29,27 @@ def build_schema() -> Schema:
         "path": STORED(),
         "title": STORED(),
         "body": STORED(),
-        "fold": TEXT(analyzer=folded_analyzer(), phrase=False),
+        FOLD_FIELD: TEXT(analyzer=folded_analyzer(), phrase=False),
     }
     for lang in TEXT_LANGS:
         analyzer = language_analyzer(lang)
         fields[f"title_{lang}"] = TEXT(analyzer=analyzer, phrase=True)
         fields[f"body_{lang}"] = TEXT(analyzer=analyzer, phrase=True)
     return Schema(**fields)
+
+
+def document_fields(doc: Document) -> dict[str, str]:
+    """The Whoosh document for an article: stored data plus its language's fields."""
+    title_field, body_field = text_fields_for(doc.lang)
+    return {
+        "id": doc.doc_id,
+        "hash": doc.content_hash,
+        "lang": doc.lang,
+        "date": doc.date,
+        "path": doc.path,
+        "title": doc.title,
+        "body": doc.body,
+        title_field: doc.title,
+        body_field: doc.body,
+        FOLD_FIELD: f"{doc.title}\n{doc.body}",
+    }

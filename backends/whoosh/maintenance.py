@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from indexer.store import current_generation, generations, new_generation, open_current, writer_lock
+from backends.whoosh.generations import current_generation, generations, new_generation, open_current, writer_lock
 
 
 @dataclass

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import json
 import logging
 import os
 import shutil
@@ -35,23 +36,19 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
-from indexer.schema import build_schema
+from analyzers import ANALYZER_VERSION
+from backends.base import IncompatibleIndex, IndexMissing, WriterBusy
+from backends.whoosh.schema import SCHEMA_VERSION, build_schema
 
 log = logging.getLogger(__name__)
 
 CURRENT = "CURRENT"
 LOCK_FILE = "writer.lock"
 GEN_PREFIX = "gen-"
+#: Written into every generation: which analysis produced its terms.
+VERSION_FILE = "kazru-version.json"
 #: How long a superseded generation stays on disk for readers that are opening it.
 GRACE_SECONDS = 60.0
-
-
-class IndexMissing(RuntimeError):
-    """The folder holds no committed index yet."""
-
-
-class WriterBusy(RuntimeError):
-    """Another process holds the writer lock."""
 
 
 def current_generation(index_dir: Path) -> str | None:
@@ -68,6 +65,35 @@ def open_current(index_dir: Path) -> tuple[str, Index]:
     if gen is None:
         raise IndexMissing(f"no index in {index_dir} (run: python -m indexer build CORPUS --index {index_dir})")
     return gen, whoosh_index.open_dir(str(index_dir / gen))
+
+
+def _versions() -> dict[str, object]:
+    return {"analyzer_version": ANALYZER_VERSION, "schema_version": SCHEMA_VERSION}
+
+
+def write_version(gen_dir: Path) -> None:
+    """Record the analyzer and schema versions in a new (fresh) generation."""
+    (gen_dir / VERSION_FILE).write_text(json.dumps(_versions()), encoding="utf-8")
+
+
+def check_version(gen_dir: Path) -> None:
+    """Raise :class:`IncompatibleIndex` unless ``gen_dir`` was written by this analysis.
+
+    Queries are analysed with today's chains; an index whose terms came from
+    other chains would silently miss words, so it is refused with the fix.
+    """
+    try:
+        found = json.loads((gen_dir / VERSION_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        found = {}
+    except (OSError, ValueError) as exc:
+        raise IncompatibleIndex(f"cannot read the version of {gen_dir}: {exc}") from exc
+    if found != _versions():
+        raise IncompatibleIndex(
+            f"the index in {gen_dir.parent} was written by analyzer {found.get('analyzer_version', 'unknown')} "
+            f"(schema {found.get('schema_version', '?')}); this program analyses with {ANALYZER_VERSION} "
+            f"(schema {SCHEMA_VERSION}). Rebuild it: python -m indexer build CORPUS_DIR --index {gen_dir.parent}"
+        )
 
 
 def lock_holder(index_dir: Path) -> str:
@@ -226,7 +252,9 @@ def new_generation(index_dir: Path, fresh: bool) -> Iterator[Generation]:
     if fresh or base is None:
         path.mkdir()
         ix = whoosh_index.create_in(str(path), build_schema())
+        write_version(path)
     else:
+        check_version(index_dir / base)
         _link_copy(index_dir / base, path)
         ix = whoosh_index.open_dir(str(path))
     gen = Generation(index_dir, name, ix, base)
@@ -239,10 +267,3 @@ def new_generation(index_dir: Path, fresh: bool) -> Iterator[Generation]:
     ix.close()
     _publish(index_dir, name)
     log.info("published %s (previous: %s)", name, base or "none")
-
-
-@contextmanager
-def begin_generation(index_dir: Path, fresh: bool, wait: float = 0.0) -> Iterator[Generation]:
-    """Take the writer lock and write one new generation (see :func:`new_generation`)."""
-    with writer_lock(index_dir, wait), new_generation(index_dir, fresh) as gen:
-        yield gen

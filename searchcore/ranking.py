@@ -18,7 +18,7 @@ their defaults):
 * minimum-should-match 0.3 / 0.5 of the words: .728/.929 / .653/.830 (R@100
   falls), so ranked OR without a minimum; all-words-must-match is worse still;
 * proximity bonus for adjacent words (0.3–1.0): hurts everywhere
-  (kazqad −.008…−.017, rt_headlines −.022), so off;
+  (kazqad −.008…−.017, rt_headlines −.022), so it was removed;
 * fold field: weight 0 costs kazqad −.014, xquad_ru −.004; 0.1 and 0.2 are
   worse than 0.35;
 * title weight 1.0 / 3.0 vs 2.0: rt_headlines −.021 / kazqad −.011;
@@ -30,9 +30,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from whoosh import scoring
-
 from analyzers.normalize import fold_yo
+from backends.base import BM25Params
 
 
 @dataclass(frozen=True)
@@ -54,11 +53,6 @@ class Ranking:
     #: to queries of at least ``min_match_from`` words.
     min_match: float = 0.0
     min_match_from: int = 3
-    #: Proximity bonus: each pair of adjacent query words found within
-    #: ``proximity_slop`` positions, in order, adds ``proximity`` times its
-    #: words' scores in that field.
-    proximity: float = 0.0
-    proximity_slop: int = 2
     #: Weight of question words (see QUESTION_WORDS); 0 drops them unless
     #: the query has nothing else.
     question_weight: float = 0.0
@@ -68,9 +62,10 @@ class Ranking:
     b: float = 0.75
     title_b: float = 0.5
 
-    def weighting(self) -> scoring.WeightingModel:
-        kw = {f"title_{lang}_B": self.title_b for lang in ("kk", "ru")}
-        return scoring.BM25F(B=self.b, K1=self.k1, **kw)
+    @property
+    def bm25(self) -> BM25Params:
+        """What the engines need to score (they are given it when opened)."""
+        return BM25Params(k1=self.k1, b=self.b, title_b=self.title_b)
 
 
 #: Interrogative words of Kazakh and Russian questions (lowercase, ё folded).

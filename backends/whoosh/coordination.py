@@ -6,12 +6,11 @@ constant, so a document that matches one rare word of a long question beats
 one that matches most of it. Here each query *word* is one clause (an OR of
 that word's terms over every field), and a document's score is
 
-    sum(clause scores) * (matched clauses / all clauses) ** coord_power + bonus
+    sum(clause scores) * (matched clauses / all clauses) ** coord_power
 
-where ``bonus`` comes from optional extra queries (phrase proximity of
-adjacent words) that add to the score but neither count as clauses nor
-match on their own. ``min_match`` drops documents that match fewer than that
-many clauses (minimum-should-match).
+and ``min_match`` drops documents that match fewer than that many clauses
+(minimum-should-match). The OpenSearch backend computes the same formula
+(see ``backends.opensearch``).
 
 The matches of each clause are read once into a dict, which for the index
 sizes here is faster than Whoosh's tree of union matchers, and needs no
@@ -45,19 +44,18 @@ def _read(m: matching.Matcher, scored: bool) -> dict[int, float]:
 
 
 class CoordinatedOr(wq.CompoundQuery):
-    """Ranked OR of word clauses with a coordination factor and bonus queries."""
+    """Ranked OR of word clauses with a coordination factor."""
 
     JOINT = " cOR "
 
     def __init__(
         self,
         clauses: Sequence[wq.Query],
-        bonus: Sequence[wq.Query] = (),
         coord_power: float = 1.0,
         min_match: int = 1,
         boost: float = 1.0,
     ) -> None:
-        super().__init__(list(clauses) + list(bonus), boost=boost)
+        super().__init__(list(clauses), boost=boost)
         self.n_clauses = len(clauses)
         self.coord_power = coord_power
         self.min_match = max(1, min_match)
@@ -78,14 +76,13 @@ class CoordinatedOr(wq.CompoundQuery):
         return self
 
     def estimate_size(self, ixreader: object) -> int:
-        return max((q.estimate_size(ixreader) for q in self.subqueries[: self.n_clauses]), default=0)
+        return max((q.estimate_size(ixreader) for q in self.subqueries), default=0)
 
     def matcher(self, searcher: object, context: object = None) -> matching.Matcher:
         scored = context is None or getattr(context, "weighting", None) is not None
-        clauses, bonus = self.subqueries[: self.n_clauses], self.subqueries[self.n_clauses :]
         total: dict[int, float] = {}
         count: dict[int, int] = {}
-        for q in clauses:
+        for q in self.subqueries:
             for d, s in _read(q.matcher(searcher, context), scored).items():
                 total[d] = total.get(d, 0.0) + s
                 count[d] = count.get(d, 0) + 1
@@ -94,13 +91,8 @@ class CoordinatedOr(wq.CompoundQuery):
             total = {d: s for d, s in total.items() if count[d] >= need}
         if not total:
             return matching.NullMatcher()
-        if scored:
-            n, p = float(self.n_clauses), self.coord_power
-            if p:
-                total = {d: s * (count[d] / n) ** p for d, s in total.items()}
-            for q in bonus:
-                for d, s in _read(q.matcher(searcher, context), True).items():
-                    if d in total:
-                        total[d] += s
+        n, p = float(self.n_clauses), self.coord_power
+        if scored and p:
+            total = {d: s * (count[d] / n) ** p for d, s in total.items()}
         ids = sorted(total)
         return ScoredList(ids, weights=[total[d] * self.boost for d in ids])

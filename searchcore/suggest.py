@@ -14,13 +14,11 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 
-from whoosh.searching import Searcher
-
 from analyzers.chains import STEMMERS
 from analyzers.normalize import clean, fold_kazakh, fold_yo
 from analyzers.tokenize import iter_tokens
-from searchsvc.gencache import PerGeneration
-from searchsvc.index_access import IndexAccess
+from backends.base import Backend, Reader
+from searchcore.gencache import PerGeneration
 
 MIN_WORD_CHARS = 3
 SCAN_LIMIT = 5000  # folded forms looked at for one prefix; enough to rank the frequent ones
@@ -33,12 +31,10 @@ def _norm(word: str) -> str:
 class Vocabulary:
     """Title words of one generation, searchable by (folded) prefix."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, reader: Reader) -> None:
         forms: Counter[str] = Counter()
-        reader = searcher.reader()
-        for docnum in reader.all_doc_ids():
-            title = str(reader.stored_fields(docnum).get("title", ""))
-            words = {_norm(m.group(0)) for m in iter_tokens(title)}
+        for doc in reader.scan():
+            words = {_norm(m.group(0)) for m in iter_tokens(doc.title)}
             forms.update(w for w in words if len(w) >= MIN_WORD_CHARS and not w.isdigit())
         groups = _group_forms(forms)
         best: dict[str, str] = {}
@@ -95,7 +91,7 @@ def _group_forms(forms: Counter[str]) -> dict[str, str]:
 _VOCAB: PerGeneration[Vocabulary] = PerGeneration("completion vocabulary", Vocabulary)
 
 
-def suggest(access: IndexAccess, q: str, limit: int) -> list[str]:
+def suggest(backend: Backend, q: str, limit: int) -> list[str]:
     """Completions of the query's last word, each as the whole new query.
 
     A query ending in a space (the last word is finished) or whose last word
@@ -106,6 +102,7 @@ def suggest(access: IndexAccess, q: str, limit: int) -> list[str]:
     last = q.rpartition(" ")[2].rpartition(":")[2].lstrip('-"(')
     if not last or not all(ch.isalnum() for ch in last):
         return []
-    _, vocab = _VOCAB.get(access)
+    with backend.reader() as reader:
+        vocab = _VOCAB.get(reader)
     prefix_len = len(q) - len(last)
     return [q[:prefix_len] + word for word in vocab.complete(last, limit) if _norm(word) != _norm(last)][:limit]
