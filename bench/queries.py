@@ -4,9 +4,13 @@
   ``shared/eval/retrieval/*/queries.tsv``;
 - ``word``: single content words drawn from the corpus titles;
 - ``phrase``: two adjacent title words as a quoted phrase;
+- ``words``: two or three title words, unquoted (what most people type);
 - ``filtered``: dev queries and words with a language or a date-range filter;
 - ``faceted``: the corpus's most frequent content words, whose huge match sets
   are what the facet counts must go through.
+
+``EVERYDAY`` (``word``, ``words``, ``faceted``: 1–3 plain words) is the class
+the issue-12 targets are about.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from bench.corpus import RETRIEVAL, SEED
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
 Query = tuple[str, dict[str, object]]  # (label, request parameters)
+#: The 1–3-word queries most people type.
+EVERYDAY = ("word", "words", "faceted")
 
 
 def _titles(files: list[Path], n: int, rng: random.Random) -> list[str]:
@@ -48,18 +54,22 @@ def build(files: list[Path], per_class: int) -> list[Query]:
     titles = _titles(files, 4 * per_class, rng)
     words: list[str] = []
     phrases: list[str] = []
+    multi: list[str] = []
     freq: Counter[str] = Counter()
     for t in titles:
         ws = [w.lower() for w in _WORD.findall(t)]
         freq.update(w for w in ws if w not in stop)
         words += [w for w in ws if w not in stop]
         phrases += [f'"{a} {b}"' for a, b in zip(ws, ws[1:], strict=False) if a not in stop and b not in stop]
+        content = [w for w in ws if w not in stop]
+        multi += [" ".join(content[i : i + 2 + j % 2]) for j, i in enumerate(range(0, len(content) - 1, 2))]
     dev = dev_queries()
     rng.shuffle(dev)
     classes: dict[str, list[dict[str, object]]] = {
         "dev": [{"q": q} for q in dev[:per_class]],
         "word": [{"q": w} for w in rng.sample(words, min(per_class, len(words)))],
         "phrase": [{"q": p} for p in rng.sample(phrases, min(per_class, len(phrases)))],
+        "words": [{"q": m} for m in rng.sample(multi, min(per_class, len(multi)))],
         "faceted": [{"q": w} for w, _ in freq.most_common(per_class)],
     }
     filters: list[dict[str, object]] = [

@@ -1,5 +1,9 @@
-"""HTTP figures: both engines under gunicorn (``gunicorn.conf.py``), driven by
-``bench.loadgen`` in its own process on 127.0.0.1."""
+"""HTTP figures: every engine under gunicorn (``gunicorn.conf.py``, ``workers``
+gthread workers), driven by ``bench.loadgen`` in its own process on 127.0.0.1.
+
+The server's RSS (master + workers) is read after at least ``rss_after``
+requests have been served (warm-up, latency and throughput runs count; more
+are sent if needed), the figure the memory target is about."""
 
 from __future__ import annotations
 
@@ -17,16 +21,16 @@ from pathlib import Path
 
 from bench import procwatch
 from bench.corpus import ROOT
-from bench.queries import Query, path_for
+from bench.queries import EVERYDAY, Query, path_for
 from bench.stats import median, median_dicts, pcts
 
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 
 
 @contextmanager
-def server(app: str, port: int, env_extra: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+def server(app: str, port: int, env_extra: dict[str, str], workers: int = 1) -> Iterator[subprocess.Popen[bytes]]:
     """gunicorn with the project's config on 127.0.0.1:port, stopped on exit."""
-    env = dict(os.environ, SEARCH_BIND=f"127.0.0.1:{port}", **env_extra)
+    env = dict(os.environ, SEARCH_BIND=f"127.0.0.1:{port}", SEARCH_WORKERS=str(workers), **env_extra)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     proc = subprocess.Popen(
         [GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), "--access-logfile", "/dev/null", app],
@@ -100,6 +104,7 @@ def _latency(port: int, requests: list[tuple[str, str]], runs: int) -> dict[str,
         samples = res["latency_ms"]
         summary = {label: pcts(v) for label, v in samples.items()}
         summary["all"] = pcts([x for v in samples.values() for x in v])
+        summary["everyday"] = pcts([x for label in EVERYDAY for x in samples.get(label, [])])
         summary["all"]["errors"] = res["errors"]
         per_run.append(summary)
     return {label: median_dicts([r[label] for r in per_run]) for label in per_run[0]}
@@ -119,27 +124,38 @@ def _throughput(
 def measure(
     index: Path,
     db: Path,
+    tv: Path | None,
     queries: list[Query],
     runs: int,
     port_base: int,
     clients: tuple[int, ...],
     max_requests: int,
     max_seconds: float,
+    workers: int = 1,
+    rss_after: int = 1000,
 ) -> dict[str, object]:
     requests = [(label, path_for(p)) for label, p in queries]
     engines = {
         "ours": ("wsgi:app", port_base, {"SEARCH_INDEX_DIR": str(index)}),
         "fts5": ("bench.fts5_wsgi:app", port_base + 1, {"FTS5_DB": str(db)}),
     }
+    if tv is not None:
+        engines["tantivy"] = ("bench.tantivy_wsgi:app", port_base + 2, {"TANTIVY_INDEX": str(tv)})
     result: dict[str, object] = {}
     for eng, (app, port, env) in engines.items():
-        with server(app, port, env) as proc:
-            loadgen(port, requests, 2, len(requests), 120)  # warm both workers
-            out: dict[str, object] = {"latency": _latency(port, requests, runs)}
+        with server(app, port, env, workers) as proc:
+            served = loadgen(port, requests, 2, len(requests), 120)["requests"]  # warm the workers
+            latency = _latency(port, requests, runs)
+            served += runs * len(requests)
+            out: dict[str, object] = {"latency": latency}
             out["throughput"] = {
                 str(c): _throughput(port, requests, c, runs, max_requests, max_seconds) for c in clients
             }
+            served += sum(t["requests"] for t in out["throughput"].values())  # type: ignore[union-attr]
+            if served < rss_after:
+                served += loadgen(port, requests, 2, rss_after - served, 600)["requests"]
             pids = procwatch.tree(proc.pid)
+            out["requests_served"] = served
             out["server_rss_mb"] = procwatch.rss_mb(pids)
             out["worker_rss_mb"] = max(procwatch.rss_mb([p]) for p in pids if p != proc.pid) if len(pids) > 1 else 0.0
         result[eng] = out

@@ -52,18 +52,26 @@ def test_quick_bench_prints_table_and_writes_json(tmp_path: Path) -> None:
         "update: % of full build time",
         "index size ÷ text size",
         "in-process all p95 ms",
+        "in-process everyday p95 ms",
         "HTTP all p95 ms",
+        "HTTP everyday p95 ms",
         "HTTP req/s, 4 clients",
         "HTTP errors",
         "server RSS MB",
     ):
         assert row in table, row
     data = json.loads(out.read_text(encoding="utf-8"))
-    step = data["steps"]["all"]
+    step = data["steps"]["2k"]
     assert step["docs"] > 0
     assert step["build"]["ours"]["docs_per_s"] > 0 and step["build"]["fts5"]["docs_per_s"] > 0
-    assert step["query"]["ours"]["all"]["n"] == step["query"]["fts5"]["all"]["n"] > 0
-    for engine in ("ours", "fts5"):
+    assert step["build"]["tantivy"]["docs_per_s"] > 0
+    assert (
+        step["query"]["ours"]["all"]["n"]
+        == step["query"]["fts5"]["all"]["n"]
+        == step["query"]["tantivy"]["all"]["n"]
+        > 0
+    )
+    for engine in ("ours", "fts5", "tantivy"):
         http = step["http"][engine]
         assert http["latency"]["all"]["errors"] == 0
         assert all(t["errors"] == 0 and t["requests"] > 0 for t in http["throughput"].values())
