@@ -655,7 +655,7 @@ def _choose(word: str, parses: set[Parse]) -> str:
             # vowel put back (ескі is a word, not есік+і; орны is орын+ы)
             weak = p[2] == 1 or (p[2] == 0 and not word.startswith(p[0]))
             ratio = _WEAK_RATIO if weak else _SUPPORT_RATIO
-            if sup > ratio * best_support or (sup == best_support and not weak):
+            if sup > ratio * best_support:
                 best, best_support = p, max(sup, best_support)
         if best[2]:
             return _drop_voice(_canonical(best[0], best[2]))
