@@ -19,6 +19,13 @@ from backends.whoosh import maintenance
 from backends.whoosh.generations import current_generation, new_generation, open_current, writer_lock
 from backends.whoosh.schema import document_fields
 
+#: Whoosh's in-memory posting pool, in MB, shared out over the writer processes.
+#: Whoosh's estimate of a pool's size runs about 1.5-2x short of the real RSS,
+#: and each of ``procs`` sub-writers fills its own pool before it spills a sorted
+#: run to disk, so the total bounds a build's peak memory (1.7 GB at 100k
+#: articles with 256 MB per writer; see README "Performance benchmark").
+POOL_MB = 192
+
 
 class WhooshBatch:
     """Adds and deletes on one open Whoosh writer."""
@@ -83,7 +90,7 @@ class WhooshStore:
     def transaction(self, fresh: bool) -> Iterator[WhooshBatch]:
         with new_generation(self.index_dir, fresh=fresh) as gen:
             kwargs = {"procs": self.procs, "multisegment": True} if self.procs > 1 else {}
-            writer = gen.index.writer(limitmb=256, **kwargs)
+            writer = gen.index.writer(limitmb=max(32, POOL_MB // self.procs), **kwargs)
             try:
                 yield WhooshBatch(writer)
             except BaseException:
