@@ -277,13 +277,13 @@ _NO_HARMONY = frozenset({"мен", "менен", "бен", "бенен", "пен
 _POSS3 = frozenset({"сы", "сі", "ы", "і"})
 _POSS12 = frozenset({"м", "ым", "ім", "ң", "ың", "ің"})
 
-_NOMINAL_BASE = ("poss", "pl", "vnoun", "tyn", "dagy", "ki", "gy", "comp", "aor")
+_NOMINAL_BASE = ("poss", "pl", "vnoun", "tyn", "dagy", "ki", "gy", "comp")
 _VERB_BASE = ("neg", "voice")
 
 #: slot -> slots that may stand immediately inside it ("" = the stem).
 _INNER: dict[str, tuple[str, ...]] = {
-    "pl": ("", "vnoun", "tyn", "dagy", "gy", "aor"),
-    "poss": ("", "pl", "vnoun", "tyn", "dagy", "gy", "comp", "aor"),
+    "pl": ("", "vnoun", "tyn", "dagy", "gy"),
+    "poss": ("", "pl", "vnoun", "tyn", "dagy", "gy", "comp"),
     "case": ("",) + _NOMINAL_BASE,
     "dagy": ("", "poss", "pl", "vnoun", "tyn"),
     "ki": ("", "poss", "pl"),
@@ -688,8 +688,8 @@ def _drop_voice(s: str) -> str:
             if not s.endswith(suf) or len(s) - len(suf) < 2:
                 continue
             base = s[: len(s) - len(suf)]
-            if base[-1] in _VOWELS:
-                continue
+            if base[-1] in _VOWELS or (suf in ("ын", "ін")) != (base[-1] == "л"):
+                continue  # passive is -ын only after л (алын, бөлін), else -ыл
             if not _stem_ok(base) or _stem_harmony(base) not in (None, _suffix_harmony(suf)):
                 continue
             cb = _canonical(base, 1)
