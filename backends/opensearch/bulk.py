@@ -12,6 +12,7 @@ import json
 import logging
 import time
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from opensearchpy import OpenSearch
@@ -35,7 +36,13 @@ def _dumps(obj: Mapping[str, Any]) -> str:
 
 
 class BulkSender:
-    """Buffers index/delete operations for one concrete index and sends them ``FLUSH_DOCS`` at a time."""
+    """Buffers index/delete operations for one concrete index and sends them ``FLUSH_DOCS`` at a time.
+
+    A full buffer is sent by one background thread while the caller goes on
+    analysing the next documents (Python on one core, the cluster's indexing
+    on the other); at most one bulk is in flight, so memory stays bounded and
+    an error surfaces at the next flush. :meth:`flush` sends the rest and waits.
+    """
 
     def __init__(self, client: OpenSearch, settings: OpenSearchSettings, index: str) -> None:
         self._client = client
@@ -45,6 +52,8 @@ class BulkSender:
         self._bytes = 0
         self.sent_docs = 0
         self.sent_deletes = 0
+        self._thread: ThreadPoolExecutor | None = None
+        self._in_flight: Future[None] | None = None
 
     def index_doc(self, source: Mapping[str, Any]) -> None:
         doc_id = str(source["id"])
@@ -53,7 +62,7 @@ class BulkSender:
         self._ops.append((action, line, doc_id))
         self._bytes += len(action) + len(line) * 2  # Cyrillic: ~2 bytes a character in UTF-8
         if len(self._ops) >= FLUSH_DOCS or self._bytes >= FLUSH_BYTES:
-            self.flush()
+            self._send_in_background()
 
     def index_many(self, sources: Iterable[Mapping[str, Any]]) -> None:
         for source in sources:
@@ -64,10 +73,38 @@ class BulkSender:
         self._ops.append((action, None, doc_id))
         self._bytes += len(action)
         if len(self._ops) >= FLUSH_DOCS or self._bytes >= FLUSH_BYTES:
-            self.flush()
+            self._send_in_background()
+
+    def _wait(self) -> None:
+        """Wait for the bulk in flight; its error (if any) is raised here."""
+        future, self._in_flight = self._in_flight, None
+        if future is not None:
+            future.result()
+
+    def _send_in_background(self) -> None:
+        self._wait()
+        ops, self._ops, self._bytes = self._ops, [], 0
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opensearch-bulk")
+        self._in_flight = self._thread.submit(self._send_all, ops)
 
     def flush(self) -> None:
+        """Send everything buffered and wait until the cluster has acknowledged it."""
+        self._wait()
         ops, self._ops, self._bytes = self._ops, [], 0
+        self._send_all(ops)
+
+    def close(self) -> None:
+        """Wait for the bulk in flight (errors are the caller's to see) and stop the thread; drops the buffer."""
+        try:
+            self._wait()
+        finally:
+            self._ops, self._bytes = [], 0
+            if self._thread is not None:
+                self._thread.shutdown(wait=True)
+                self._thread = None
+
+    def _send_all(self, ops: list[tuple[str, str | None, str]]) -> None:
         attempt = 0
         while ops:
             ops = self._send(ops)

@@ -46,6 +46,14 @@ IDS_CHUNK = 5000
 HEALTH_WAIT = "120s"
 
 
+def _close_quietly(sender: BulkSender) -> None:
+    """On the way out of a failed transaction: let the bulk in flight finish; its error is secondary."""
+    try:
+        sender.close()
+    except Exception as exc:
+        log.warning("a bulk in flight failed while the transaction was abandoned: %s", exc)
+
+
 def new_index_name(alias: str) -> str:
     """``<alias>-<UTC timestamp>-<6 hex>``: sortable by creation, unique across hosts."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
@@ -265,8 +273,8 @@ class OpenSearchStore:
             self._client.indices.create(index=new, body=index_body(self.bm25, self.shards, self.replicas, loading=True))
         log.info("building %s (alias %s now on %s)", new, self.alias, current or "nothing")
         started = time.monotonic()
+        sender = BulkSender(self._client, self.settings, new)
         try:
-            sender = BulkSender(self._client, self.settings, new)
             with self._pool() as pool:
                 batch = OpenSearchBatch(sender, pool)
                 yield batch
@@ -283,8 +291,10 @@ class OpenSearchStore:
             self._swap(current, new)
         except BaseException:
             log.warning("build of %s abandoned; alias %s stays on %s", new, self.alias, current or "nothing")
+            _close_quietly(sender)
             self._delete_index(new)
             raise
+        sender.close()
         log.info("published %s: %d documents in %.1fs", new, documents, time.monotonic() - started)
         if current is not None:
             self._delete_index(current)
@@ -342,6 +352,7 @@ class OpenSearchStore:
                 sender.flush()
             clean = True
         finally:
+            _close_quietly(sender)  # the bulk in flight lands (or fails) before we look
             if sender.sent_docs or sender.sent_deletes:
                 # Whatever was sent is applied: make it searchable and let readers' keys change.
                 try:

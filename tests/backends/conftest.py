@@ -1,13 +1,10 @@
 """Fixtures for the engine tests: a real OpenSearch cluster and the sample articles.
 
-The cluster is the session fixture ``opensearch_cluster`` (tests/opensearch_fixtures.py).
-For quick local iterations, ``KAZRU_TEST_OPENSEARCH_URL=http://127.0.0.1:9400`` points the
-tests at an already running cluster instead (``python -m cluster up``).
+The cluster and ``opensearch_urls`` come from tests/conftest.py (one cluster per session).
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,19 +13,8 @@ import pytest
 
 from backends.opensearch import OpenSearchSettings
 from indexer.corpus import Article, list_corpus, read_article
-from tests.opensearch_fixtures import opensearch_cluster  # noqa: F401  (the session fixture)
 
 SAMPLE = Path(__file__).resolve().parent.parent.parent / "data" / "sample"
-
-
-@pytest.fixture(scope="session")
-def opensearch_urls(request: pytest.FixtureRequest) -> tuple[str, ...]:
-    """Node URLs of the test cluster (all of them, so a client can route around a dead node)."""
-    override = os.environ.get("KAZRU_TEST_OPENSEARCH_URL")
-    if override:
-        return tuple(u.strip() for u in override.split(",") if u.strip())
-    cluster = request.getfixturevalue("opensearch_cluster")
-    return tuple(cluster.urls)
 
 
 @pytest.fixture
