@@ -1,7 +1,14 @@
-"""Shared fixtures: small real corpora and indexes built in tmp dirs."""
+"""Shared fixtures: small real corpora and indexes built in tmp dirs, on both engines.
+
+``app`` / ``client`` are parametrised over the engines: every test that uses
+them runs against the embedded Whoosh index and against the same corpus in a
+real 3-node OpenSearch cluster (``opensearch_cluster``, started once per
+session, stopped at its end).
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +18,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from indexer.pipeline import sync
+from searchcore.engines import EngineConfig
 from searchsvc import Config, create_app
+
+pytest_plugins = ["tests.opensearch_fixtures"]
+
+#: The engines every parametrised suite runs on.
+ENGINES = ("whoosh", "opensearch")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -56,8 +69,34 @@ def sample_index(sample_corpus: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 
 @pytest.fixture(scope="session")
-def app(sample_index: Path) -> Flask:
-    return create_app(Config(index_dir=sample_index))
+def opensearch_urls(request: pytest.FixtureRequest) -> tuple[str, ...]:
+    """Node URLs of the test cluster (all of them, so a client can route around a dead node).
+
+    ``KAZRU_TEST_OPENSEARCH_URL`` points the tests at an already running cluster instead
+    (``python -m cluster up``) for quick local iterations.
+    """
+    override = os.environ.get("KAZRU_TEST_OPENSEARCH_URL")
+    if override:
+        return tuple(u.strip() for u in override.split(",") if u.strip())
+    return tuple(request.getfixturevalue("opensearch_cluster").urls)
+
+
+@pytest.fixture(scope="session")
+def opensearch_sample(sample_corpus: Path, opensearch_urls: tuple[str, ...]) -> EngineConfig:
+    """:func:`sample_corpus` indexed into the cluster (3 shards, 1 replica), read-only!"""
+    from backends.opensearch import OpenSearchSettings, OpenSearchStore
+
+    settings = OpenSearchSettings(urls=opensearch_urls, index="sample_session", timeout=60.0)
+    summary = sync(sample_corpus, OpenSearchStore(settings, shards=3, replicas=1), fresh=True)
+    assert summary.documents == len(list(sample_corpus.glob("*.txt")))
+    return EngineConfig("opensearch", opensearch=settings)
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def app(request: pytest.FixtureRequest, sample_index: Path) -> Flask:
+    if request.param == "whoosh":
+        return create_app(Config(index_dir=sample_index))
+    return create_app(Config(engine=request.getfixturevalue("opensearch_sample")))
 
 
 @pytest.fixture()
