@@ -44,8 +44,10 @@ _VOWELS = _BACK | _FRONT | frozenset("иу")
 # Class of the last sound of a stem, the thing allomorphs are chosen by.
 #   V vowel, R р/й/у (glide-like sonorants), L л, N nasals, Z з/ж,
 #   T voiceless consonants (and б в г д ғ, which behave like them here).
-_SOUND_CLASS = {ch: "V" for ch in "аоұыяёюәеіөүэи"}
-_SOUND_CLASS.update({ch: "R" for ch in "рйу"})
+#   и and ю are /ій, ый/ and /йу/: they end in a glide and take the
+#   allomorphs of й and у (тиді, киіп, тиген; таксиді, таксидің).
+_SOUND_CLASS = {ch: "V" for ch in "аоұыяёәеіөүэ"}
+_SOUND_CLASS.update({ch: "R" for ch in "рйуию"})
 _SOUND_CLASS.update({"л": "L", "м": "N", "н": "N", "ң": "N", "з": "Z", "ж": "Z"})
 _SOUND_CLASS.update({ch: "T" for ch in "пфкқтсшщхцчһбвгдғ"})
 
@@ -379,8 +381,8 @@ Parse = tuple[str, int, int, bool]
 #: Two-letter roots that begin with a consonant.  Native two-letter roots are
 #: nearly all vowel+consonant (ал, ел, үй, ат); consonant+vowel ones are few
 #: and closed: де "say", же "eat", жу "wash", ки "wear", қу "chase",
-#: ту "be born", су "water", те "kick".
-_CV_ROOTS = frozenset({"де", "же", "жу", "ки", "қу", "ту", "су", "те"})
+#: ту "be born", су "water", те "kick", ти "touch", жи "gather", би "dance".
+_CV_ROOTS = frozenset({"де", "же", "жу", "ки", "қу", "ту", "су", "те", "ти", "жи", "би"})
 
 #: Possessive endings that start with a vowel; before them a high vowel in
 #: the last syllable may drop (халық -> халқы, орын -> орны, ауыз -> аузы).
