@@ -44,6 +44,8 @@ SAME: dict[str, list[str]] = {
     "posture_jur": ["жүр", "жүрсің", "жүрдім"],
     "fused_i": ["оқи", "оқитын", "оқимын"],
     "fused_yu": ["сүю", "сүйді", "сүйген"],
+    "i_final_stem": ["тисе", "тимеген", "тиіпті"],  # ти "touch": и is /ій/
+    "i_final_stem_ki": ["киеді", "кимеді"],
     # 4. nouns: -гі/-ғы, comparative, relational nouns, alternations
     "gy_adjective": ["қазір", "қазіргі"],
     "dagy_loan": ["тізім", "тізімдегі", "тізімге"],
