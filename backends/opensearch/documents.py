@@ -37,7 +37,7 @@ def terms(analyzer: Analyzer, text: str) -> str:
 
 
 def source_of(doc: Document) -> dict[str, Any]:
-    """The ``_source`` to index for one document (token fields included; the mapping drops them from storage)."""
+    """The ``_source`` to index for one document: stored fields plus the space-joined token fields."""
     title_field, body_field = text_fields_for(doc.lang)
     analyzer = _language(title_field.rsplit("_", 1)[1])
     return {

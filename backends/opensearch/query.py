@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from backends.base import Clause, Filters, Leaf, Phrase, Prefix, Query, SearchSpec, Term
+from backends.opensearch.mapping import SOURCE_FIELDS
 
 #: Leaves (after prefix expansion) one query may hold; below Lucene's default 1024
 #: to leave room for the excluded leaves and filters.
@@ -165,6 +166,7 @@ def search_body(spec: SearchSpec) -> dict[str, Any]:
         "size": max(0, spec.limit),
         "sort": SORTS[spec.sort],
         "track_total_hits": True,
+        "_source": list(SOURCE_FIELDS),
         "timeout": f"{max(1, int(spec.time_budget * 1000))}ms",
         "aggs": {
             "lang": {
