@@ -487,18 +487,26 @@ def _step(slot: str, entry: _Entry) -> _Step:
     return (form, slot, _INNER[slot], need_next, bad, sh, k, slot == "voice", p3, p12, slot in _SPECIAL_SLOTS)
 
 
-def _build_steps() -> dict[tuple[str, ...], dict[str, list[_Step]]]:
-    """slot set -> last letter -> steps, for every slot set the grammar uses."""
+_LETTERS = "абвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюяә"
+
+
+def _build_steps() -> dict[tuple[str, ...], dict[str, tuple[_Step, ...]]]:
+    """slot set -> last two letters -> steps, for every slot set the grammar uses.
+
+    Keyed by two letters (a one-letter suffix is filed under every pair that
+    ends in it), so a parse step looks at the few suffixes that can match.
+    """
     sets = {_OUTER + ("",), ("",) + _VERB_BASE, *_INNER.values()}
-    out: dict[tuple[str, ...], dict[str, list[_Step]]] = {}
+    out: dict[tuple[str, ...], dict[str, tuple[_Step, ...]]] = {}
     for slots in sets:
         by: dict[str, list[_Step]] = {}
         for slot in slots:
-            if not slot:
-                continue
-            for entry in _SUFFIXES[slot]:
-                by.setdefault(entry[0][-1], []).append(_step(slot, entry))
-        out[slots] = by
+            for entry in _SUFFIXES.get(slot, ()):
+                st = _step(slot, entry)
+                form = st[0]
+                for pair in [form[-2:]] if len(form) > 1 else [ch + form for ch in _LETTERS]:
+                    by.setdefault(pair, []).append(st)
+        out[slots] = {pair: tuple(v) for pair, v in by.items()}
     return out
 
 
@@ -514,7 +522,7 @@ def _parses(word: str) -> set[Parse]:
     ) -> None:
         if need is None and "" in slots:
             out.add((rest, depth, kind, voice))
-        for form, slot, inner, need_next, bad, sh, sk, is_voice, p3, p12, special in _STEPS[slots].get(rest[-1], ()):
+        for form, slot, inner, need_next, bad, sh, sk, is_voice, p3, p12, special in _STEPS[slots].get(rest[-2:], ()):
             if not rest.endswith(form):
                 continue
             base = rest[: len(rest) - len(form)]
