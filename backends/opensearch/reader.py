@@ -77,7 +77,8 @@ class OpenSearchReader:
             body,
             "search",
             search_type="dfs_query_then_fetch",
-            request_timeout=max(self._settings.timeout, spec.time_budget + HTTP_SLACK),
+            # A node that does not answer well past the budget is retried on the next one.
+            request_timeout=min(self._settings.timeout, spec.time_budget + HTTP_SLACK),
         )
         by_score = spec.sort == "relevance"
         hits = [

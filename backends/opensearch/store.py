@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -252,7 +253,8 @@ class OpenSearchStore:
     def _clear_debris(self, keep: str | None) -> None:
         with guard(self.settings, "list concrete indices"):
             found = self._client.indices.get(index=f"{self.alias}-*", params={"expand_wildcards": "all"})
-        for name in sorted(set(found) - {keep}):
+        ours = re.compile(rf"^{re.escape(self.alias)}-\d{{8}}-\d{{6}}-[0-9a-f]{{6}}$")
+        for name in sorted(n for n in set(found) - {keep} if ours.match(n)):
             log.warning(
                 "deleting %s: a concrete index not behind alias %s (left by an interrupted build)", name, self.alias
             )

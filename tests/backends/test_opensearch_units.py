@@ -130,6 +130,7 @@ SETTINGS = OpenSearchSettings(urls=("http://127.0.0.1:1",))
             RequestError(400, "parsing_exception", {"error": {"root_cause": [{"type": "x", "reason": "bad"}]}}),
             BackendError,
         ),
+        (TransportError(500, "x", {"error": {"root_cause": [{"type": "too_many_nested_clauses"}]}}), BackendError),
     ],
 )
 def test_transport_errors_become_contract_errors(exc: Exception, kind: type) -> None:
