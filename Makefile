@@ -42,5 +42,8 @@ relevance: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
 
+bench-engines: $(VENV)/.installed
+	$(PY) bench/engines.py
+
 clean:
 	rm -rf var .pytest_cache
