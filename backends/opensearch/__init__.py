@@ -8,7 +8,14 @@ environment variables (:class:`OpenSearchSettings`).
 
 from backends.opensearch.backend import OpenSearchBackend
 from backends.opensearch.reader import OpenSearchReader
-from backends.opensearch.settings import OpenSearchSettings
+from backends.opensearch.settings import OpenSearchSettings, SettingsError
 from backends.opensearch.store import OpenSearchBatch, OpenSearchStore
 
-__all__ = ["OpenSearchBackend", "OpenSearchBatch", "OpenSearchReader", "OpenSearchSettings", "OpenSearchStore"]
+__all__ = [
+    "OpenSearchBackend",
+    "OpenSearchBatch",
+    "OpenSearchReader",
+    "OpenSearchSettings",
+    "OpenSearchStore",
+    "SettingsError",
+]

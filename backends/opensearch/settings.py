@@ -16,6 +16,15 @@ from backends.base import BackendError
 #: Index and alias names OpenSearch accepts and that cannot be mistaken for a pattern.
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_]{0,100}$")
 _TRUE = {"1", "true", "yes", "on"}
+
+
+class SettingsError(BackendError, ValueError):
+    """An ``OPENSEARCH_*`` value that cannot work; the message names the variable.
+
+    Also a ``ValueError``, so configuration code catching bad values catches it.
+    """
+
+
 _FALSE = {"0", "false", "no", "off"}
 
 
@@ -27,7 +36,7 @@ def _flag(name: str, raw: str | None, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise BackendError(f"{name} must be true or false, not {raw!r}")
+    raise SettingsError(f"{name} must be true or false, not {raw!r}")
 
 
 @dataclass(frozen=True)
@@ -53,21 +62,21 @@ class OpenSearchSettings:
 
     def __post_init__(self) -> None:
         if not self.urls:
-            raise BackendError("OPENSEARCH_URL is empty: give the cluster's node URLs, comma-separated")
+            raise SettingsError("OPENSEARCH_URL is empty: give the cluster's node URLs, comma-separated")
         for url in self.urls:
             if not re.match(r"^https?://[^/\s]+/?$", url):
-                raise BackendError(f"OPENSEARCH_URL entry {url!r} is not http(s)://host:port")
+                raise SettingsError(f"OPENSEARCH_URL entry {url!r} is not http(s)://host:port")
         if not _NAME_RE.match(self.index):
-            raise BackendError(
+            raise SettingsError(
                 f"OPENSEARCH_INDEX {self.index!r} must be lowercase letters, digits and '_' (it is an alias; "
                 "concrete indices are named <alias>-<timestamp>-<random>)"
             )
         if (self.user is None) != (self.password is None):
-            raise BackendError("set both OPENSEARCH_USER and OPENSEARCH_PASSWORD, or neither")
+            raise SettingsError("set both OPENSEARCH_USER and OPENSEARCH_PASSWORD, or neither")
         if self.client_key and not self.client_cert:
-            raise BackendError("OPENSEARCH_CLIENT_KEY needs OPENSEARCH_CLIENT_CERT")
+            raise SettingsError("OPENSEARCH_CLIENT_KEY needs OPENSEARCH_CLIENT_CERT")
         if self.timeout <= 0:
-            raise BackendError("OPENSEARCH_TIMEOUT must be a positive number of seconds")
+            raise SettingsError("OPENSEARCH_TIMEOUT must be a positive number of seconds")
 
     @property
     def display_urls(self) -> str:
@@ -81,14 +90,14 @@ class OpenSearchSettings:
         raw_urls = env.get("OPENSEARCH_URL", "")
         urls = tuple(u.strip().rstrip("/") for u in raw_urls.split(",") if u.strip())
         if not urls:
-            raise BackendError(
+            raise SettingsError(
                 "OPENSEARCH_URL is not set: e.g. OPENSEARCH_URL=http://127.0.0.1:9200,http://127.0.0.1:9201"
             )
         raw_timeout = env.get("OPENSEARCH_TIMEOUT", "").strip()
         try:
             timeout = float(raw_timeout) if raw_timeout else 30.0
         except ValueError:
-            raise BackendError(f"OPENSEARCH_TIMEOUT must be seconds, not {raw_timeout!r}") from None
+            raise SettingsError(f"OPENSEARCH_TIMEOUT must be seconds, not {raw_timeout!r}") from None
         return cls(
             urls=urls,
             index=env.get("OPENSEARCH_INDEX", "").strip() or "news",
