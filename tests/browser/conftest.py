@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from searchsvc import Config, create_app
 from tests.conftest import ROOT
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -47,9 +47,8 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def server(sample_index: Path) -> Iterator[str]:
-    """Base URL of a live server for the session's sample index."""
-    app = create_app(Config(index_dir=sample_index))
+def server(app: Flask) -> Iterator[str]:
+    """Base URL of a live server for the session's sample index, on each engine (``app`` is parametrised)."""
     # Port 0: the kernel picks a free loopback port (werkzeug exits the process,
     # rather than raising, when a fixed port is taken).
     srv = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
