@@ -10,10 +10,14 @@ The stemmer therefore does not strip a flat list of endings.  It parses the
 word from the right with a small finite-state grammar of suffix *slots*
 (``_INNER`` says which slot may stand inside which), and every allomorph is
 only accepted where harmony and the preceding sound allow it.  All parses are
-collected; the candidate stem is then chosen by :func:`_choose` (deepest
-parse whose stem is long enough and, when a corpus lexicon is available,
-attested).  Finally the stem is put in a canonical shape so that a bare word
-and its inflected forms meet: ``достығы`` -> ``достығ`` -> ``достық``.
+collected; the candidate stem is then chosen by :func:`_choose` from the
+paradigm evidence of a corpus lexicon (a stem is real when the corpus shows it
+alone or with several different suffixes; a word frequent on its own is a
+lexeme, not stem + suffix).  Finally the stem is put in a canonical shape so
+that a bare word and its inflected forms meet: ``достығы`` -> ``достық``, and
+a passive or reciprocal verb goes to its plain verb (``бөлінді`` -> ``бөл``).
+Closed classes (pronouns, the copula, мен/бен/пен) come from paradigms
+generated in :mod:`analyzers.kazakh_closed`.
 
 Public API: :func:`stem` and :data:`STOPWORDS`.  Pure standard library.
 """
