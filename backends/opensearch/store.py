@@ -415,6 +415,7 @@ class OpenSearchStore:
             health = self._client.cluster.health(index=index)
             family = self._client.indices.get(index=f"{self.alias}-*", params={"expand_wildcards": "all"})
         created_ms = int(settings.get("creation_date", 0))
+        index_meta = self._meta(index)
         seg_list: list[dict[str, object]] = []
         for shard_no, copies in sorted(segments.items(), key=lambda kv: int(kv[0])):
             for copy in copies:
@@ -433,7 +434,9 @@ class OpenSearchStore:
             "backend": self.name,
             "index": self.alias,
             "generation": index,
-            "committed_at": dt.datetime.fromtimestamp(created_ms / 1000, dt.UTC).isoformat(timespec="seconds"),
+            # Last publish or update (``_meta``), else when the index was created.
+            "committed_at": index_meta.get("updated")
+            or dt.datetime.fromtimestamp(created_ms / 1000, dt.UTC).isoformat(timespec="seconds"),
             "documents": int(aggs["hits"]["total"]["value"]),
             "deleted_pending_merge": int(istats["primaries"]["docs"]["deleted"]),
             "languages": {b["key"]: int(b["doc_count"]) for b in r["langs"]["buckets"]},
@@ -446,7 +449,7 @@ class OpenSearchStore:
             "shards": int(settings.get("number_of_shards", 0)),
             "replicas": int(settings.get("number_of_replicas", 0)),
             "status": health.get("status"),
-            "analyzer_version": self._meta(index).get("analyzer_version"),
+            "analyzer_version": index_meta.get("analyzer_version"),
         }
 
     def _segment_count(self, index: str) -> int:
