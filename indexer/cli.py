@@ -115,9 +115,17 @@ def _add_common(p: argparse.ArgumentParser, corpus: bool = True) -> None:
         metavar="ALIAS",
         help="opensearch: the alias searches use (default: $OPENSEARCH_INDEX or news)",
     )
-    engine.add_argument("--shards", type=_positive_int, default=1, help="opensearch build: primary shards (default 1)")
     engine.add_argument(
-        "--replicas", type=_non_negative_int, default=0, help="opensearch build: replicas per shard (default 0)"
+        "--shards",
+        type=_positive_int,
+        default=_positive_int(_env("OPENSEARCH_SHARDS", "1") or "1"),
+        help="opensearch build: primary shards (default: $OPENSEARCH_SHARDS or 1)",
+    )
+    engine.add_argument(
+        "--replicas",
+        type=_non_negative_int,
+        default=_non_negative_int(_env("OPENSEARCH_REPLICAS", "0") or "0"),
+        help="opensearch build: replicas per shard (default: $OPENSEARCH_REPLICAS or 0)",
     )
 
 
