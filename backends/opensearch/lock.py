@@ -59,6 +59,7 @@ class WriterLease:
         self._seq: tuple[int, int] | None = None  # (seq_no, primary_term) of our last write
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._renewing = threading.Lock()
         self.lost = False
 
     def _body(self) -> dict[str, Any]:
@@ -120,9 +121,11 @@ class WriterLease:
         self._thread = threading.Thread(target=self._renew_loop, name="opensearch-writer-lease", daemon=True)
         self._thread.start()
 
-    def _renew_loop(self) -> None:
-        while not self._stop.wait(self.lease / 3):
-            assert self._seq is not None
+    def renew(self) -> bool:
+        """Extend the lease now; False (and ``lost``) when another writer has taken it over."""
+        with self._renewing:
+            if self.lost or self._seq is None:
+                return False
             try:
                 resp = self._client.index(
                     index=self.index,
@@ -130,11 +133,18 @@ class WriterLease:
                     body=self._body(),
                     params={"if_seq_no": self._seq[0], "if_primary_term": self._seq[1]},
                 )
-                self._remember(resp)
             except ConflictError:
                 self.lost = True
                 log.error("the writer lock was taken over by another indexer (our lease expired); stop writing")
-                return
+                return False
+            self._remember(resp)
+            return True
+
+    def _renew_loop(self) -> None:
+        while not self._stop.wait(self.lease / 3):
+            try:
+                if not self.renew():
+                    return
             except Exception as exc:  # the cluster may come back before the lease runs out
                 log.warning("could not renew the writer lock: %s", exc)
 

@@ -30,11 +30,12 @@ from backends.base import (
     Document,
     IndexUnavailable,
     NothingIndexable,
+    WriterBusy,
 )
 from backends.opensearch.bulk import BulkSender
 from backends.opensearch.client import check_shards, guard, make_client, ping
 from backends.opensearch.documents import fields_of, source_of, source_of_fields
-from backends.opensearch.lock import DEFAULT_LEASE, writer_lock
+from backends.opensearch.lock import DEFAULT_LEASE, WriterLease, writer_lock
 from backends.opensearch.mapping import DEFAULT_BM25, check_meta, index_body, meta, utc_now
 from backends.opensearch.settings import OpenSearchSettings
 
@@ -155,6 +156,7 @@ class OpenSearchStore:
         self.analysis_workers = analysis_workers
         self.lock_lease = lock_lease
         self._client: OpenSearch = make_client(settings)
+        self._lease: WriterLease | None = None
 
     @property
     def client(self) -> OpenSearch:
@@ -172,8 +174,24 @@ class OpenSearchStore:
     @contextmanager
     def lock(self, wait: float = 0.0) -> Iterator[None]:
         """The cluster-wide writer lock (a leased document); :class:`WriterBusy` after ``wait`` seconds."""
-        with writer_lock(self._client, self.settings, wait=wait, lease=self.lock_lease):
-            yield
+        with writer_lock(self._client, self.settings, wait=wait, lease=self.lock_lease) as lease:
+            self._lease = lease
+            try:
+                yield
+            finally:
+                self._lease = None
+
+    def _still_ours(self) -> None:
+        """Before publishing: a writer whose lease was taken over must not move the alias.
+
+        Renews synchronously rather than trusting the renewal thread's last word,
+        which may be a lease-third old after a stall (GC, SIGSTOP, swapped out).
+        """
+        if self._lease is not None and not self._lease.renew():
+            raise WriterBusy(
+                f"lost the writer lock of {self.alias!r} to another indexer (lease not renewed in time); "
+                "nothing was published"
+            )
 
     def _alias_targets(self) -> list[str]:
         with guard(self.settings, "read the alias"):
@@ -290,6 +308,7 @@ class OpenSearchStore:
                 raise NothingIndexable(f"the build of {new} holds no documents; alias {self.alias} left as it was")
             with guard(self.settings, f"stamp {new}"):
                 self._client.indices.put_mapping(index=new, body={"_meta": meta(self.bm25, 0, utc_now())})
+            self._still_ours()
             self._swap(current, new)
         except BaseException:
             log.warning("build of %s abandoned; alias %s stays on %s", new, self.alias, current or "nothing")
@@ -345,6 +364,7 @@ class OpenSearchStore:
                 yield batch
                 batch.flush_additions()
             if batch.deletes:
+                self._still_ours()
                 self._refresh(index)
                 remaining = self._count(index) - self._present(index, batch.deletes)
                 if remaining <= 0:

@@ -201,6 +201,15 @@ def test_incremental_add_replace_delete(store: OpenSearchStore, small: list[Arti
         assert reader.doc_count() == 8
 
 
+def test_analysis_pool_builds_the_same_index(settings: OpenSearchSettings, small: list[Article]) -> None:
+    pooled = OpenSearchStore(settings, analysis_workers=2)
+    build(pooled, small)
+    assert pooled.known_hashes() == {d.doc_id: d.content_hash for d in small}
+    with OpenSearchBackend(settings).reader() as reader:
+        stored = reader.document(small[3].doc_id)
+        assert stored is not None and stored.body == small[3].body
+
+
 def test_incremental_update_twice_converges(store: OpenSearchStore, small: list[Article]) -> None:
     build(store, small[:6])
     update = [small[6], small[7], changed(small[1], "Другой текст статьи про сквер.")]
@@ -295,6 +304,18 @@ def test_a_live_lease_is_renewed_and_an_expired_one_taken_over(settings: OpenSea
     with other.lock(wait=0):
         held = short.client.get(index=lock_index(settings.index), id=LOCK_ID)["_source"]
         assert held["owner"] != "ghost:1"
+
+
+def test_a_writer_that_lost_its_lease_does_not_publish(settings: OpenSearchSettings, small: list[Article]) -> None:
+    stalled = OpenSearchStore(settings, lock_lease=1.0)
+    other = OpenSearchStore(settings, lock_lease=1.0)
+    with pytest.raises(WriterBusy, match="lost the writer lock"), stalled.lock():
+        assert stalled._lease is not None
+        stalled._lease._stop.set()  # a stalled process: no renewals
+        time.sleep(1.3)
+        with other.lock(wait=0), stalled.transaction(fresh=True) as batch:  # the other writer takes over
+            batch.add(small[0], replaces=False)
+    assert stalled.published() is None
 
 
 def test_alias_name_taken_by_a_concrete_index(store: OpenSearchStore, small: list[Article]) -> None:
