@@ -146,14 +146,16 @@ def build_cases(
     for pair in stride(pairs, 14, offset=1):
         add("phrase", f'"{pair}"')
 
-    # 4. Prefixes: the first 4-5 letters of title words, grouped by how far they expand.
-    candidates = sorted({w[:n] for w in kk_words + sorted(ru_df) for n in (4, 5) if len(w) > n})
+    # 4. Prefixes: the first 2-5 letters of title words, grouped by how far they expand:
+    #    4-5 letters and under 40 terms in every field (complete on both engines), and
+    #    more than 64 terms in some field (bounded expansion: see test_parity's docstring).
+    candidates = sorted({w[:n] for w in kk_words + sorted(ru_df) for n in (2, 3, 4, 5) if len(w) > n})
     sized = [(p, prefix_terms(p)) for p in candidates]
-    small = [p for p, n in sized if 1 <= n < 40]
+    small = [p for p, n in sized if 1 <= n < 40 and len(p) >= 4]
     many = [p for p, n in sized if n > 64]
     for p in stride(small, 14, offset=2):
         add("prefix", f"{p}*")
-    for p in stride(many, 3):
+    for p in stride(many, 6):
         add("prefix-many", f"{p}*")
 
     # 5. Boolean: OR of a frequent and a rare word; exclusion of a word or phrase that
