@@ -96,3 +96,23 @@ class CoordinatedOr(wq.CompoundQuery):
             total = {d: s * (count[d] / n) ** p for d, s in total.items()}
         ids = sorted(total)
         return ScoredList(ids, weights=[total[d] * self.boost for d in ids])
+
+
+class Excluding(wq.AndNot):
+    """``a`` without the documents matching ``b``, checked for every match.
+
+    Whoosh's ``AndNotMatcher`` only skips the first positive match when the
+    excluded matcher starts on that same document: when ``b`` starts on an
+    earlier document, the first match of ``a`` is returned although ``b``
+    matches it too (found by the cross-engine parity tests: ``апреля -конца``).
+    Reading both sides once, as :class:`CoordinatedOr` does, is exact.
+    """
+
+    def matcher(self, searcher: object, context: object = None) -> matching.Matcher:
+        scored = context is None or getattr(context, "weighting", None) is not None
+        excluded = _read(self.b.matcher(searcher, searcher.boolean_context()), False)  # type: ignore[attr-defined]
+        found = {d: s for d, s in _read(self.a.matcher(searcher, context), scored).items() if d not in excluded}
+        if not found:
+            return matching.NullMatcher()
+        ids = sorted(found)
+        return ScoredList(ids, weights=[found[d] * self.boost for d in ids])

@@ -12,7 +12,7 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 
 from backends.base import Clause, Leaf, Phrase, Prefix, Query, Term
-from backends.whoosh.coordination import CoordinatedOr
+from backends.whoosh.coordination import CoordinatedOr, Excluding
 
 
 def _expand(reader: IndexReader, leaf: Prefix) -> list[wq.Query]:
@@ -58,5 +58,5 @@ def to_whoosh(query: Query, reader: IndexReader) -> wq.Query:
         out = CoordinatedOr(clauses, coord_power=query.coord_power, min_match=query.min_match)
     excluded = _leaves(reader, query.excluded)
     if excluded:
-        out = wq.AndNot(out, wq.Or(excluded))
+        out = Excluding(out, wq.Or(excluded))
     return out
