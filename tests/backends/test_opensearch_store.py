@@ -121,6 +121,18 @@ def test_failed_build_keeps_the_alias_and_leaves_nothing(store: OpenSearchStore,
     assert store.doc_count() == SMALL
 
 
+def test_refused_documents_fail_the_build_with_their_reasons(store: OpenSearchStore, small: list[Article]) -> None:
+    first = build(store, small[:3])
+    bad = dataclasses.replace(small[4], doc_id="bad_date", date="2024-02-30")
+    with (
+        pytest.raises(BackendError, match="bad_date: 400 mapper_parsing_exception"),
+        store.transaction(fresh=True) as b,
+    ):
+        for doc in [*small[:3], bad]:
+            b.add(doc, replaces=False)
+    assert store.published() == first and concrete_indices(store.client, store.alias) == {first}
+
+
 def test_empty_build_is_not_published(store: OpenSearchStore, small: list[Article]) -> None:
     first = build(store, small)
     with pytest.raises(NothingIndexable), store.lock(), store.transaction(fresh=True):
