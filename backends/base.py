@@ -62,6 +62,11 @@ class IndexUnavailable(BackendError):
         self.retry_after = retry_after
 
 
+class QueryTooLarge(BackendError):
+    """The engine cannot run a query this large (e.g. a cluster's clause limit): the
+    request's fault, answered 400 naming ``q``, never a 500 or a 503."""
+
+
 class IndexMissing(BackendError):
     """No index has been published yet at this location."""
 

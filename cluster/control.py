@@ -246,6 +246,10 @@ def jvm_options(heap: str, tmp_dir: Path) -> list[str]:
     ]
 
 
+#: Lucene's limit on the leaf clauses of one query (OpenSearch's default is 1024).
+MAX_CLAUSE_COUNT = 16384
+
+
 def node_settings(cluster_dir: Path, i: int, port: int, nodes: int, cluster_name: str) -> dict[str, str]:
     """The OpenSearch settings of node i (passed as -E arguments to the launcher)."""
     home = node_home(cluster_dir, i)
@@ -262,6 +266,9 @@ def node_settings(cluster_dir: Path, i: int, port: int, nodes: int, cluster_name
         "cluster.initial_cluster_manager_nodes": ",".join(f"node-{j}" for j in range(nodes)),
         "cluster.routing.allocation.disk.threshold_enabled": "false",
         "action.auto_create_index": "true",
+        # Coordination repeats a query's word clauses per level (backends/opensearch/query.py);
+        # 32-word queries stay exact with room to spare. Production clusters may keep 1024.
+        "indices.query.bool.max_clause_count": str(MAX_CLAUSE_COUNT),
     }
 
 

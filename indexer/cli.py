@@ -397,4 +397,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if not args.verbose:  # opensearch-py logs every request at INFO
+        logging.getLogger("opensearch").setLevel(logging.WARNING)
     return COMMANDS[args.verb](args)

@@ -48,6 +48,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         return resp
 
     logging.getLogger("searchsvc").setLevel(logging.INFO)
+    logging.getLogger("opensearch").setLevel(logging.WARNING)  # opensearch-py logs every request at INFO
     return app
 
 

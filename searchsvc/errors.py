@@ -7,7 +7,7 @@ import logging
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from backends.base import IndexUnavailable
+from backends.base import IndexUnavailable, QueryTooLarge
 
 __all__ = ["IndexUnavailable", "error_response", "register"]
 
@@ -39,6 +39,13 @@ def register(app: Flask) -> None:
             if key.lower() not in ("content-type", "content-length"):
                 resp.headers[key] = value
         return resp
+
+    @app.errorhandler(QueryTooLarge)
+    def _too_large(exc: QueryTooLarge) -> Response | tuple[str, int]:
+        log.info("query too large on %s: %s", request.path, exc)
+        if _wants_json():
+            return error_response(400, "invalid parameters", {"q": [f"too many words or terms: {exc}"]})
+        return "Query too large", 400
 
     @app.errorhandler(IndexUnavailable)
     def _unavailable(exc: IndexUnavailable) -> Response | tuple[str, int, dict[str, str]]:

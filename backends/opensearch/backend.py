@@ -20,6 +20,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import NotFoundError
 
 from backends.base import BackendError, BM25Params, Health, IncompatibleIndex, IndexUnavailable
+from backends.opensearch import query as dsl
 from backends.opensearch.client import RETRY_AFTER, check_shards, guard, make_client, ping
 from backends.opensearch.mapping import DEFAULT_BM25, check_meta
 from backends.opensearch.reader import OpenSearchReader
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 #: Seconds an alias resolution (and the concrete index's document count) is trusted.
 RESOLVE_TTL = 1.0
 COUNT_TTL = 1.5
+#: Lucene's cap on the leaf clauses of one query (node setting; 1024 by default).
+CLAUSE_SETTING = "indices.query.bool.max_clause_count"
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class OpenSearchBackend:
         self._target: _Target | None = None
         self._verified: set[str] = set()
         self._counts: dict[str, tuple[int, float]] = {}
+        self._budget: int | None = None
 
     # -- resolution ---------------------------------------------------------------
 
@@ -107,6 +111,27 @@ class OpenSearchBackend:
         self._counts = {index: (n, now)}  # only the current index is worth remembering
         return n
 
+    def _leaf_budget(self) -> int:
+        """Leaves one query may hold: the cluster's ``indices.query.bool.max_clause_count``
+        (1024 unless raised, as the local cluster does) less room for the filters; read once."""
+        if self._budget is None:
+            limit = 1024
+            try:
+                with guard(self.settings, "read the clause limit"):
+                    resp = self._client.cluster.get_settings(
+                        params={"include_defaults": "true", "flat_settings": "true"}
+                    )
+                for part in ("transient", "persistent", "defaults"):
+                    value = (resp.get(part) or {}).get(CLAUSE_SETTING)
+                    if value is not None:
+                        limit = int(value)
+                        break
+            except (IndexUnavailable, BackendError, ValueError) as exc:
+                log.warning("cannot read %s (%s); assuming %d", CLAUSE_SETTING, exc, limit)
+                return limit - dsl.FILTER_ROOM
+            self._budget = limit - dsl.FILTER_ROOM
+        return self._budget
+
     # -- the Backend protocol -------------------------------------------------------
 
     def check(self) -> None:
@@ -130,7 +155,9 @@ class OpenSearchBackend:
         target = self._resolve()
         count = self._count(target.index)
         key = f"{target.index}:{count}:{target.serial}"
-        yield OpenSearchReader(self._client, self.settings, target.index, key, lambda: self._count(target.index))
+        yield OpenSearchReader(
+            self._client, self.settings, target.index, key, lambda: self._count(target.index), self._leaf_budget()
+        )
 
     def health(self) -> Health:
         """Serving unless the cluster is unreachable, the index missing/incompatible or its primaries unassigned."""

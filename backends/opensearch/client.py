@@ -23,7 +23,7 @@ from opensearchpy.exceptions import (
     TransportError,
 )
 
-from backends.base import BackendError, IndexUnavailable
+from backends.base import BackendError, IndexUnavailable, QueryTooLarge
 from backends.opensearch.settings import OpenSearchSettings
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def guard(settings: OpenSearchSettings, what: str) -> Iterator[None]:
         status = exc.status_code if isinstance(exc.status_code, int) else 0
         reason = error_reason(exc)
         if "too_many" in reason and "clauses" in reason:  # a 500, but our query's fault, not the server's
-            raise BackendError(f"OpenSearch refused {what}: query too large ({reason})") from exc
+            raise QueryTooLarge(f"OpenSearch refused {what}: query too large ({reason})") from exc
         if status >= 500 or status == 429 or status == 0:
             log.warning("OpenSearch failed %s: %s %s", what, status, error_reason(exc))
             raise IndexUnavailable(

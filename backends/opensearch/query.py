@@ -24,12 +24,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from backends.base import Clause, Filters, Leaf, Phrase, Prefix, Query, SearchSpec, Term
+from backends.base import Clause, Filters, Leaf, Phrase, Prefix, Query, QueryTooLarge, SearchSpec, Term
 from backends.opensearch.mapping import SOURCE_FIELDS
 
-#: Leaves (after prefix expansion) one query may hold; below Lucene's default 1024
-#: to leave room for the excluded leaves and filters.
+#: Leaves (after prefix expansion) one query may hold when the cluster's limit is
+#: unknown: below Lucene's default 1024, to leave room for the filters. The
+#: backend passes ``limit - FILTER_ROOM`` of the cluster it talks to.
 LEAF_BUDGET = 1000
+FILTER_ROOM = 24
 SORTS = {
     "relevance": [{"_score": {"order": "desc"}}, {"id": {"order": "asc"}}],
     "date": [{"date": {"order": "desc"}}, {"id": {"order": "asc"}}],
@@ -81,7 +83,7 @@ def thresholds(n: int, min_match: int, copies: int) -> list[int]:
     return sorted({lo + round(i * step) for i in range(copies)})
 
 
-def coordinated(query: Query) -> dict[str, Any]:
+def coordinated(query: Query, budget: int = LEAF_BUDGET) -> dict[str, Any]:
     """The ranked OR with the coordination factor (see the module docstring)."""
     n = len(query.clauses)
     built = [clause(c) for c in query.clauses]
@@ -92,7 +94,9 @@ def coordinated(query: Query) -> dict[str, Any]:
         return built[0]
     per_copy = sum(leaf_cost(x) for c in query.clauses for x in c.leaves)
     excluded = sum(leaf_cost(x) for x in query.excluded)
-    copies = max(1, (LEAF_BUDGET - excluded) // max(1, per_copy))
+    if per_copy + excluded > budget:
+        raise QueryTooLarge(f"{per_copy + excluded} index terms; this cluster allows {budget} per query")
+    copies = max(1, (budget - excluded) // max(1, per_copy))
     levels = thresholds(n, min_match, copies)
 
     def f(k: int) -> float:
@@ -111,9 +115,13 @@ def coordinated(query: Query) -> dict[str, Any]:
     return {"bool": {"should": should}}
 
 
-def to_dsl(query: Query) -> dict[str, Any]:
-    """The scoring query: coordinated clauses minus the excluded leaves; no clauses → every document."""
-    main = coordinated(query) if query.clauses else {"match_all": {}}
+def to_dsl(query: Query, budget: int = LEAF_BUDGET) -> dict[str, Any]:
+    """The scoring query: coordinated clauses minus the excluded leaves; no clauses → every document.
+
+    ``budget``: the leaves the cluster accepts in one query; a query that cannot
+    fit even with one coordination level raises :class:`QueryTooLarge` (a 400).
+    """
+    main = coordinated(query, budget) if query.clauses else {"match_all": {}}
     if not query.excluded:
         return main
     return {"bool": {"must": [main], "must_not": [leaf(x) for x in query.excluded]}}
@@ -138,9 +146,9 @@ def filter_list(filters: Filters) -> list[dict[str, Any]]:
     return [f for f in (lang_filter(filters), date_filter(filters)) if f is not None]
 
 
-def filtered(query: Query, filters: Filters) -> dict[str, Any]:
+def filtered(query: Query, filters: Filters, budget: int = LEAF_BUDGET) -> dict[str, Any]:
     """The query with the filters applied as non-scoring clauses (``_count`` and scans)."""
-    main = to_dsl(query)
+    main = to_dsl(query, budget)
     flist = filter_list(filters)
     if not flist:
         return main
@@ -151,7 +159,7 @@ def _only(f: dict[str, Any] | None) -> dict[str, Any]:
     return f if f is not None else {"match_all": {}}
 
 
-def search_body(spec: SearchSpec) -> dict[str, Any]:
+def search_body(spec: SearchSpec, budget: int = LEAF_BUDGET) -> dict[str, Any]:
     """One page plus both facets, the faceted-search way.
 
     The query carries no filters, so the aggregations see every match:
@@ -161,7 +169,7 @@ def search_body(spec: SearchSpec) -> dict[str, Any]:
     if spec.sort not in SORTS:
         raise ValueError(f"unknown sort {spec.sort!r}")
     body: dict[str, Any] = {
-        "query": to_dsl(spec.query),
+        "query": to_dsl(spec.query, budget),
         "from": max(0, spec.offset),
         "size": max(0, spec.limit),
         "sort": SORTS[spec.sort],

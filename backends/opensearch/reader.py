@@ -40,6 +40,7 @@ class OpenSearchReader:
         index: str,
         key: str,
         doc_count: Callable[[], int],
+        budget: int = dsl.LEAF_BUDGET,
     ) -> None:
         self._client = client
         self._settings = settings
@@ -47,6 +48,8 @@ class OpenSearchReader:
         #: ``<concrete index>:<documents>:<update serial>``: changes with every published change.
         self.key = key
         self._doc_count = doc_count
+        #: leaves one query may hold on this cluster (see ``query.to_dsl``)
+        self.budget = budget
 
     # -- plumbing ---------------------------------------------------------------
 
@@ -72,7 +75,7 @@ class OpenSearchReader:
 
     def search(self, spec: SearchSpec) -> Found:
         """One page and both facets in one request (``dfs_query_then_fetch``: global term statistics)."""
-        body = dsl.search_body(spec)
+        body = dsl.search_body(spec, self.budget)
         resp = self._search(
             body,
             "search",
@@ -101,7 +104,7 @@ class OpenSearchReader:
         """Matches of ``query`` under ``filters`` (scores do not matter, so a plain ``_count``)."""
         try:
             with guard(self._settings, "count"):
-                resp = self._client.count(index=self.index, body={"query": dsl.filtered(query, filters)})
+                resp = self._client.count(index=self.index, body={"query": dsl.filtered(query, filters, self.budget)})
         except NotFoundError as exc:
             raise self._missing(exc) from exc
         check_shards(resp, "count")

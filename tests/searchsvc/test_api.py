@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
+from searchsvc import Config, create_app
 from tests.conftest import SEED_KK, SEED_RU
 
 
@@ -169,3 +170,12 @@ def test_missing_index_dir_config_is_a_clear_error() -> None:
 
     with pytest.raises(ConfigError, match="SEARCH_INDEX_DIR"):
         create_app(None) if False else __import__("searchsvc").Config.from_env({})
+
+
+def test_a_query_too_large_for_the_cluster_is_a_400_naming_q(opensearch_sample: object) -> None:
+    """A cluster whose clause limit a query exceeds answers 400 on ``q``, not 500/503."""
+    app = create_app(Config(engine=opensearch_sample))  # type: ignore[arg-type]
+    app.extensions["search_backend"]._budget = 12  # as on a cluster with a tiny max_clause_count
+    resp = app.test_client().get("/api/search", query_string={"q": "Қазақстан Ресей достық сквер ашылады Мәскеу"})
+    assert resp.status_code == 400, resp.get_json()
+    assert "q" in resp.get_json()["error"]["fields"]
