@@ -290,6 +290,19 @@ class Document(Protocol):
     content_hash: str
 
 
+def stored_fields(doc: Document) -> dict[str, str]:
+    """What every engine keeps of a document verbatim (returned as :class:`StoredDoc`)."""
+    return {
+        "id": doc.doc_id,
+        "hash": doc.content_hash,
+        "lang": doc.lang,
+        "date": doc.date,
+        "path": doc.path,
+        "title": doc.title,
+        "body": doc.body,
+    }
+
+
 class Batch(Protocol):
     """Changes that become visible together when the transaction ends."""
 

@@ -18,7 +18,7 @@ from typing import Any
 from whoosh.analysis import Analyzer
 
 from analyzers.chains import folded_analyzer, language_analyzer
-from backends.base import FOLD_FIELD, Document, StoredDoc, text_fields_for
+from backends.base import FOLD_FIELD, Document, StoredDoc, stored_fields, text_fields_for
 
 
 @cache
@@ -41,13 +41,7 @@ def source_of(doc: Document) -> dict[str, Any]:
     title_field, body_field = text_fields_for(doc.lang)
     analyzer = _language(title_field.rsplit("_", 1)[1])
     return {
-        "id": doc.doc_id,
-        "hash": doc.content_hash,
-        "lang": doc.lang,
-        "date": doc.date,
-        "path": doc.path,
-        "title": doc.title,
-        "body": doc.body,
+        **stored_fields(doc),
         title_field: terms(analyzer, doc.title),
         body_field: terms(analyzer, doc.body),
         FOLD_FIELD: terms(_folded(), f"{doc.title}\n{doc.body}"),

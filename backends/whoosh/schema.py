@@ -12,7 +12,7 @@ from __future__ import annotations
 from whoosh.fields import ID, STORED, TEXT, Schema
 
 from analyzers.chains import folded_analyzer, language_analyzer
-from backends.base import FOLD_FIELD, TEXT_LANGS, Document, text_fields_for
+from backends.base import FOLD_FIELD, TEXT_LANGS, Document, stored_fields, text_fields_for
 
 __all__ = ["SCHEMA_VERSION", "build_schema", "document_fields"]
 
@@ -42,13 +42,7 @@ def document_fields(doc: Document) -> dict[str, str]:
     """The Whoosh document for an article: stored data plus its language's fields."""
     title_field, body_field = text_fields_for(doc.lang)
     return {
-        "id": doc.doc_id,
-        "hash": doc.content_hash,
-        "lang": doc.lang,
-        "date": doc.date,
-        "path": doc.path,
-        "title": doc.title,
-        "body": doc.body,
+        **stored_fields(doc),
         title_field: doc.title,
         body_field: doc.body,
         FOLD_FIELD: f"{doc.title}\n{doc.body}",
