@@ -32,25 +32,28 @@ SNIPPET_CHARS = 260
 _CANDIDATES = 200
 
 #: Word characters whose normalised, letter-folded form is one character that
-#: depends on nothing else in the token (checked in the tests): the first
-#: letter of such a token tells the first letter of its analysed form. A
-#: token starting with any other character is always analysed.
-_PLAIN_RANGES = "0-9A-Za-z\u0400-\u04ff"
+#: depends on nothing else in the token (checked in the tests): the leading
+#: letters of such a token tell the leading letters of its analysed form.
 _PLAIN_CHARS = "".join(
     c for c in map(chr, [*range(0x30, 0x3A), *range(0x41, 0x5B), *range(0x61, 0x7B), *range(0x400, 0x500)])
 )
-#: A token: a maximal run of letters and digits (``analyzers.tokenize``).
-_TOKEN_START = r"(?<![^\W_])"
-_TOKEN_REST = r"[^\W_]*"
+#: Every other character (a token starting with one is always analysed, and
+#: one later in a token may stand for any letter).
+_OTHER_RANGES = "\u0080-\u03ff\u0500-\U0010ffff"
+#: Up to this many leading letters of a stem are compared, keeping the last
+#: ``_STEM_SLACK`` letters out: stemmers change a stem's end (кітабы → кітап,
+#: халқы → халық), never its start (checked against the stemmers in the tests).
+_ANCHOR_LETTERS = 3
+_STEM_SLACK = 2
 
 
 def _norm_fold(text: str) -> str:
-    """What a document word goes through before its first letter is compared."""
+    """What a document word goes through before its first letters are compared."""
     return fold_kazakh(fold_yo(clean(text.lower())))
 
 
-def _first_letter_table() -> dict[str, str]:
-    """Folded first letter → the plain characters that normalise to it."""
+def _letter_table() -> dict[str, str]:
+    """Folded letter → the plain characters that normalise to it."""
     table: dict[str, str] = {}
     for c in _PLAIN_CHARS:
         if re.match(r"[^\W_]", c):
@@ -59,17 +62,18 @@ def _first_letter_table() -> dict[str, str]:
     return table
 
 
-_BY_FIRST_LETTER = _first_letter_table()
+_BY_LETTER = _letter_table()
+
+
+def _anchor(folded_stem: str) -> str:
+    """The leading letters every word with this (folded) stem starts with."""
+    return folded_stem[: max(1, min(_ANCHOR_LETTERS, len(folded_stem) - _STEM_SLACK))]
 
 
 @lru_cache(maxsize=1)
 def _kazakh_exceptions() -> dict[str, frozenset[str]]:
-    """Kazakh stems whose words start with another letter (closed-class table).
-
-    Maps both the stem and its folded form to the folded first letters of the
-    words that stem to it, e.g. a pronoun form listed under a lemma with a
-    different initial.
-    """
+    """Kazakh stems given to words that do not start like them (the closed-class
+    table: саған → сен, маған → мен), as stem (and folded stem) → the words' anchors."""
     from analyzers import kazakh
 
     table = getattr(kazakh, "CLOSED_CLASS", None) or {}
@@ -77,9 +81,9 @@ def _kazakh_exceptions() -> dict[str, frozenset[str]]:
     for word in table:
         w = _norm_fold(word)
         s = STEMMERS["kk"](fold_yo(clean(word.lower())))
-        if w and s and fold_kazakh(s)[0] != w[0]:
-            out.setdefault(s, set()).add(w[0])
-            out.setdefault(fold_kazakh(s), set()).add(w[0])
+        if w and s and not w.startswith(_anchor(fold_kazakh(s))):
+            out.setdefault(s, set()).add(w[:_ANCHOR_LETTERS])
+            out.setdefault(fold_kazakh(s), set()).add(w[:_ANCHOR_LETTERS])
     return {k: frozenset(v) for k, v in out.items()}
 
 
@@ -116,30 +120,48 @@ class MarkTerms:
         return self.patterns[lang]
 
 
+def _tail(rest: str) -> str:
+    """The anchor's later letters: each a plain character folding to it; any
+    other character (whose normal form may be longer) ends the comparison."""
+    if not rest:
+        return ""
+    plain = _BY_LETTER.get(rest[0], "")
+    other = f"[{_OTHER_RANGES}]"
+    return f"(?:{other}|[{re.escape(plain)}]{_tail(rest[1:])})" if plain else other
+
+
 def _candidate_pattern(terms: MarkTerms, lang: str) -> re.Pattern[str] | None:
-    """Tokens whose folded first letter starts some query term (or any token
-    starting with a character outside the plain ranges)."""
+    """Tokens that start like some query term (or with a character outside the plain ranges)."""
     if "" in terms.prefixes:
         return None  # an empty prefix matches every word
     exceptions = _kazakh_exceptions()
-    firsts: set[str] = set()
+    anchors: set[str] = set()
     stems = terms.stems.get(lang if lang in terms.stems else "ru", frozenset())
     kazakh_stems = STEMMERS.get(lang, STEMMERS["ru"]) is STEMMERS["kk"]
     for s in stems:
         if s:
-            firsts.add(fold_kazakh(s)[0])
+            anchors.add(_anchor(fold_kazakh(s)))
             if kazakh_stems:
-                firsts |= exceptions.get(s, frozenset())
+                anchors |= exceptions.get(s, frozenset())
     for f in terms.folded:
         if f:
-            firsts.add(f[0])  # both folded forms keep the word's folded first letter
-            firsts |= exceptions.get(f, frozenset())
+            anchors.add(_anchor(f))  # both folded forms start like the folded word
+            anchors |= exceptions.get(f, frozenset())
     for p in terms.prefixes:
-        firsts.add(fold_kazakh(p)[0])  # word.startswith(p) implies folded.startswith(fold(p))
-    chars = "".join(sorted({c for f in firsts for c in _BY_FIRST_LETTER.get(f, "")}))
-    other = f"[^\\W_{_PLAIN_RANGES}]"
-    first = f"[{re.escape(chars)}]|{other}" if chars else other
-    return re.compile(f"{_TOKEN_START}(?:{first}){_TOKEN_REST}")
+        anchors.add(fold_kazakh(p)[:_ANCHOR_LETTERS])  # word.startswith(p) implies folded.startswith(fold(p))
+    by_first: dict[str, set[str]] = {}
+    for a in anchors:
+        if a[0] in _BY_LETTER:  # no plain character folds to anything else
+            by_first.setdefault(a[0], set()).add(a[1:])
+    branches = [f"(?<=[{_OTHER_RANGES}])"]
+    for first, rests in sorted(by_first.items()):
+        tail = "" if "" in rests else "(?:" + "|".join(_tail(rest) for rest in sorted(rests)) + ")"
+        branches.append(f"(?<=[{re.escape(_BY_LETTER[first])}]){tail}")
+    firsts = "".join(re.escape(_BY_LETTER[f]) for f in sorted(by_first))
+    # One character from the first-letter set (a fast scan), which must be a
+    # word character at a token start, then the rest of an anchor, then the
+    # rest of the token.
+    return re.compile(f"[{firsts}{_OTHER_RANGES}](?<=[^\\W_])(?<![^\\W_].)(?:{'|'.join(branches)})[^\\W_]*")
 
 
 @lru_cache(maxsize=50_000)  # ~25 MB at most per worker
