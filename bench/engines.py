@@ -204,7 +204,7 @@ def api_path(q: str) -> str:
 # --------------------------------------------------------------------------- processes
 
 
-def _jvm_cpu(pids: list[int]) -> float:
+def _proc_cpu(pids: list[int]) -> float:
     """User + system CPU seconds of these processes so far (0 for a pid that is gone)."""
     total = 0.0
     for pid in pids:
@@ -214,6 +214,18 @@ def _jvm_cpu(pids: list[int]) -> float:
             continue
         total += (int(fields[11]) + int(fields[12])) / CLK_TCK
     return total
+
+
+def _tree_pids(root: int) -> list[int]:
+    """``root`` and its direct children (a gunicorn master and its workers)."""
+    pids = [root]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == root:
+                pids.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
 
 
 def _children_cpu() -> float:
@@ -232,11 +244,11 @@ def index_build(step: Step, engine_args: list[str], jvm_pids: list[int], log_pat
     """``python -m indexer build`` timed in its own process (plus the JVMs' CPU over the same span)."""
     cmd = [sys.executable, "-m", "indexer", "-q", "build", str(step.folder), *engine_args, "--json", "--no-progress"]
     load0 = os.getloadavg()[0]
-    cpu0, jvm0, t0 = _children_cpu(), _jvm_cpu(jvm_pids), time.perf_counter()
+    cpu0, jvm0, t0 = _children_cpu(), _proc_cpu(jvm_pids), time.perf_counter()
     with log_path.open("ab") as err:
         proc = subprocess.run(cmd, cwd=ROOT, env=_env({}), stdout=subprocess.PIPE, stderr=err)
     wall = time.perf_counter() - t0
-    cpu, jvm = _children_cpu() - cpu0, _jvm_cpu(jvm_pids) - jvm0
+    cpu, jvm = _children_cpu() - cpu0, _proc_cpu(jvm_pids) - jvm0
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"indexer exited {proc.returncode}: {' '.join(cmd)} (see {log_path})")
     summary = json.loads(proc.stdout.decode().strip().splitlines()[-1])
@@ -253,8 +265,8 @@ def index_build(step: Step, engine_args: list[str], jvm_pids: list[int], log_pat
 
 
 @contextlib.contextmanager
-def gunicorn(engine_env: dict[str, str], port: int, workers: int, log_path: Path) -> Iterator[str]:
-    """Our service under gunicorn (``gunicorn.conf.py``) on 127.0.0.1:port, stopped on exit."""
+def gunicorn(engine_env: dict[str, str], port: int, workers: int, log_path: Path) -> Iterator[tuple[str, int]]:
+    """Our service under gunicorn (``gunicorn.conf.py``) on 127.0.0.1:port, stopped on exit: (URL, master pid)."""
     env = _env({"SEARCH_BIND": f"127.0.0.1:{port}", "SEARCH_WORKERS": str(workers), **engine_env})
     url = f"http://127.0.0.1:{port}"
     with log_path.open("ab") as out:
@@ -280,7 +292,7 @@ def gunicorn(engine_env: dict[str, str], port: int, workers: int, log_path: Path
             if time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not answer on {url} within 90 s; see {log_path}")
             time.sleep(0.3)
-        yield url
+        yield url, proc.pid
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -305,13 +317,26 @@ def loadgen(url: str, queries: list[tuple[str, str]], clients: int, max_requests
         os.unlink(reqs)
 
 
-def http_figures(url: str, queries: list[tuple[str, str]], args: argparse.Namespace) -> dict[str, Any]:
-    """One warm-up pass, then ``passes`` measured passes: p50/p95 overall and per word count."""
+def http_figures(
+    server: tuple[str, int], queries: list[tuple[str, str]], args: argparse.Namespace, jvm_pids: list[int]
+) -> dict[str, Any]:
+    """One warm-up pass, then ``passes`` measured passes: p50/p95 overall and per word count.
+
+    Also the CPU the measured requests cost: the gunicorn master and workers, and the
+    OpenSearch nodes' JVMs, per request (contention-proof, unlike the latencies).
+    """
+    url, master = server
     load0 = os.getloadavg()[0]
     loadgen(url, queries, 1, len(queries), args.max_seconds)
+    servers = _tree_pids(master)
+    py0, jvm0 = _proc_cpu(servers), _proc_cpu(jvm_pids)
     got = loadgen(url, queries, args.clients, args.passes * len(queries), args.max_seconds)
+    py_cpu, jvm_cpu = _proc_cpu(servers) - py0, _proc_cpu(jvm_pids) - jvm0
     all_ms = [ms for v in got["latency_ms"].values() for ms in v]
+    n = max(1, got["requests"])
     return {
+        "server_cpu_ms_per_request": 1000 * py_cpu / n,
+        "jvm_cpu_ms_per_request": 1000 * jvm_cpu / n if jvm_pids else None,
         "requests": got["requests"],
         "errors": got["errors"],
         "error_samples": got["error_samples"],
@@ -345,8 +370,8 @@ def run_whoosh(steps: list[Step], args: argparse.Namespace, results: list[dict])
         )
         log.info("whoosh %s: %.1f s, %.1f docs/s; serving", step.name, build["seconds"], build["docs_per_s"])
         env = {"SEARCH_BACKEND": "whoosh", "SEARCH_INDEX_DIR": str(index)}
-        with gunicorn(env, args.port, args.workers, args.work / "server-whoosh.log") as url:
-            http = http_figures(url, make_queries(step.folder, args.queries), args)
+        with gunicorn(env, args.port, args.workers, args.work / "server-whoosh.log") as server:
+            http = http_figures(server, make_queries(step.folder, args.queries), args, [])
         log.info("whoosh %s: p50 %.1f ms, p95 %.1f ms", step.name, http["p50_ms"], http["p95_ms"])
         results.append(
             {"engine": "whoosh", "size": step.name, "synthetic": step.synthetic, "build": build, "http": http}
@@ -394,8 +419,8 @@ def run_opensearch(engine: str, steps: list[Step], args: argparse.Namespace, res
             build = index_build(step, engine_args, pids, args.work / "index.log")
             log.info("%s %s: %.1f s, %.1f docs/s; serving", engine, step.name, build["seconds"], build["docs_per_s"])
             env = {"SEARCH_BACKEND": "opensearch", "OPENSEARCH_URL": urls, "OPENSEARCH_INDEX": alias}
-            with gunicorn(env, args.port, args.workers, args.work / f"server-{engine}.log") as url:
-                http = http_figures(url, make_queries(step.folder, args.queries), args)
+            with gunicorn(env, args.port, args.workers, args.work / f"server-{engine}.log") as server:
+                http = http_figures(server, make_queries(step.folder, args.queries), args, pids)
             log.info("%s %s: p50 %.1f ms, p95 %.1f ms", engine, step.name, http["p50_ms"], http["p95_ms"])
             results.append(
                 {
@@ -434,16 +459,18 @@ def run_fts5(steps: list[Step], args: argparse.Namespace, results: list[dict]) -
             fts5.search(conn, fts5.Request(q))
         by: dict[str, list[float]] = {}
         load0 = os.getloadavg()[0]
-        started = time.perf_counter()
+        started, cpu0 = time.perf_counter(), time.process_time()
         for _ in range(args.passes):
             for label, q in queries:
                 t = time.perf_counter()
                 fts5.search(conn, fts5.Request(q))
                 by.setdefault(label, []).append((time.perf_counter() - t) * 1000)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu0
         conn.close()
         all_ms = [ms for v in by.values() for ms in v]
         http = {
+            "server_cpu_ms_per_request": 1000 * cpu / max(1, len(all_ms)),
+            "jvm_cpu_ms_per_request": None,
             "in_process": True,
             "requests": len(all_ms),
             "errors": 0,

@@ -68,9 +68,10 @@ def targets(results: list[dict]) -> dict[str, Any]:
 def render(results: list[dict], meta: dict[str, Any], extra: dict[str, Any]) -> str:
     head = (
         "| engine | size | docs | build s | docs/s | indexer CPU s | JVM CPU s | docs per CPU-s | p50 ms | p95 ms "
-        "| p99 ms | 1w p95 | 2w p95 | 3w p95 | req/s | errors | load (build → query) |"
+        "| p99 ms | 1w p95 | 2w p95 | 3w p95 | req/s | server CPU ms/req | JVM CPU ms/req | errors "
+        "| load (build → query) |"
     )
-    lines = [head, "|---|---|" + "---:|" * 14 + "---|"]
+    lines = [head, "|---|---|" + "---:|" * 16 + "---|"]
     for r in results:
         b, h = r["build"], r["http"]
         by = h.get("by_words", {})
@@ -79,7 +80,8 @@ def render(results: list[dict], meta: dict[str, Any], extra: dict[str, Any]) -> 
             f"| {b['documents']:,} | {_n(b['seconds'])} | {_n(b['docs_per_s'])} | {_n(b['indexer_cpu_s'])} "
             f"| {_n(b['jvm_cpu_s'])} | {_n(per_cpu(b))} | {_n(h['p50_ms'], 2)} | {_n(h['p95_ms'], 2)} | {_n(h.get('p99_ms'), 2)} "
             f"| {_n(by.get('1w', {}).get('p95_ms'), 2)} | {_n(by.get('2w', {}).get('p95_ms'), 2)} "
-            f"| {_n(by.get('3w', {}).get('p95_ms'), 2)} | {_n(h['rps'])} | {h['errors']} "
+            f"| {_n(by.get('3w', {}).get('p95_ms'), 2)} | {_n(h['rps'])} "
+            f"| {_n(h.get('server_cpu_ms_per_request'), 2)} | {_n(h.get('jvm_cpu_ms_per_request'), 2)} | {h['errors']} "
             f"| {b['load_start']:.1f} → {h['load_start']:.1f} |"
         )
     out = ["\n".join(lines)]
