@@ -37,9 +37,15 @@ class ScoredList(matching.ListMatcher):
 
 def _read(m: matching.Matcher, scored: bool) -> dict[int, float]:
     out: dict[int, float] = {}
-    while m.is_active():
-        out[m.id()] = m.score() if scored else 0.0
-        m.next()
+    active, ident, score, advance = m.is_active, m.id, m.score, m.next  # bound once: the loop is per posting
+    if scored:
+        while active():
+            out[ident()] = score()
+            advance()
+    else:
+        while active():
+            out[ident()] = 0.0
+            advance()
     return out
 
 

@@ -100,10 +100,11 @@ def _scored_matches(searcher: Searcher, query: WhooshQuery, budget: float) -> tu
     scores: dict[int, float] = {}
     for sub, offset in searcher.leaf_searchers():
         m = query.matcher(sub, context)
+        active, ident, score, advance = m.is_active, m.id, m.score, m.next  # bound once: the loop is per match
         n = 0
-        while m.is_active():
-            scores[offset + m.id()] = m.score()
-            m.next()
+        while active():
+            scores[offset + ident()] = score()
+            advance()
             n += 1
             if not n & 1023 and time.perf_counter() > deadline:
                 return scores, True
