@@ -8,8 +8,5 @@ This package is the bottom layer: it imports neither ``indexer`` nor
 #: Changes whenever the terms produced for a text change (stemmers, stop
 #: words, chains). Indexes record it; an index written with another value is
 #: refused at start-up, because queries would be analysed differently from it.
-ANALYZER_VERSION = "kk1-ru1"
-
-#: Version of the analysis output (Kazakh stemmer "kk", Russian "ru").  Bump it
-#: whenever a stem changes, so an index built by another version is detected.
+#: "kk2": Kazakh stemmer round two (issue 13); "ru1": Russian Snowball.
 ANALYZER_VERSION = "kk2-ru1"
