@@ -35,16 +35,27 @@ def require_java_and_maven() -> None:
         pytest.skip(f"OpenSearch cluster not available: {exc}")
 
 
+#: Attempts at a free port block: another process may take a port between the check and the JVM's bind.
+START_ATTEMPTS = 3
+
+
 def start_test_cluster(tmp_path_factory: pytest.TempPathFactory, name: str, nodes: int = SESSION_NODES) -> Cluster:
     """A cluster on a free port block in a fresh tmp dir, owned by this pytest process."""
     require_java_and_maven()
-    return control.start(
-        tmp_path_factory.mktemp(name),
-        port=control.free_base_port(nodes),
-        nodes=nodes,
-        heap=os.environ.get("CLUSTER_HEAP", "512m"),
-        owner_pid=os.getpid(),
-    )
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            return control.start(
+                tmp_path_factory.mktemp(name),
+                port=control.free_base_port(nodes),
+                nodes=nodes,
+                heap=os.environ.get("CLUSTER_HEAP", "512m"),
+                owner_pid=os.getpid(),
+            )
+        except ClusterError as exc:
+            text = str(exc)
+            if attempt == START_ATTEMPTS or not ("already in use" in text or "BindException" in text):
+                raise
+    raise AssertionError("unreachable")
 
 
 @pytest.fixture(scope="session")
