@@ -82,12 +82,6 @@ def _plural(base: str) -> str:
     return base + (suf if b else suf.replace("а", "е"))
 
 
-def _poss3(base: str) -> str:
-    """3rd-person possessive: -сы/-сі after a vowel, -ы/-і after a consonant."""
-    b = _is_back(base)
-    return base + (_v(b, "сы", "сі") if base[-1] in "аоұыәеіөүэ" else _v(b, "ы", "і"))
-
-
 def _possessives(base: str) -> list[str]:
     """1sg, 2sg, 3, 1pl, 2sg-polite, 2pl possessive forms of ``base``."""
     b = _is_back(base)
@@ -106,10 +100,17 @@ def _possessives(base: str) -> list[str]:
 
 
 def _declined_with_poss(base: str) -> list[str]:
-    """Possessive forms of ``base`` with every case after them."""
+    """Possessive forms of ``base`` with every case after them.
+
+    The dative after a 1st/2nd-person possessive in -м/-ң is -а/-е (өзіме,
+    өзіңе), after the others -ға/-ге or, after the 3rd person, -на/-не.
+    """
     out: list[str] = []
     for p in _possessives(base):
-        out.extend(cases(p, after_poss3=p.endswith(("ы", "і"))))
+        forms = cases(p, after_poss3=p.endswith(("ы", "і")))
+        if p.endswith(("м", "ң")):  # 1sg, 2sg, 2pl: өзіме, өзіңе, өздеріңе
+            forms.append(p + _v(_is_back(p), "а", "е"))
+        out.extend(forms)
     return out
 
 

@@ -1,9 +1,11 @@
 """Data tables for :mod:`analyzers.kazakh`.
 
-* ``CLOSED_CLASS`` — irregular closed-class forms (personal and demonstrative
-  pronouns, particles) mapped to their lemma.  Their stems are too short for
-  the suffix grammar (о-ның, со-ған, ма-ған) so they are listed, once, here.
-  These are grammar-book paradigms, not words taken from any evaluation file.
+* ``CLOSED_CLASS`` — closed-class forms mapped to their lemma: the pronoun,
+  copula, postposition and particle paradigms generated from grammar rules in
+  :mod:`analyzers.kazakh_closed`, the posture auxiliaries with person endings,
+  and postpositions/conjunctions/frozen adverbs left as they are.  Their stems
+  are too short or too irregular for the suffix grammar (о-ның, со-ған,
+  ма-ған).  Nothing here is taken from any evaluation file.
 * ``STOPWORDS`` — see ``analyzers/data/kk_stopwords.txt`` for how it was made.
 * ``LEXICON`` — stem attestation counts from the Kazakh corpora, see
   ``analyzers/data/README.md``; loaded once, empty if the file is absent.

@@ -24,7 +24,7 @@ SAME: dict[str, list[str]] = {
     # 1. function words: pronoun paradigms with -ша / -лайша / possessive
     "demonstrative": ["мұнысы", "бұлайша", "бұлардың", "мұнысын"],
     "demonstrative_sol": ["сонысы", "солайша", "сонысын"],
-    "reflexive": ["өз", "өзімше", "өзіңізше", "өздерің", "өзімізге"],
+    "reflexive": ["өз", "өзімше", "өзіңізше", "өздерің", "өзімізге", "өзіңе"],
     "indefinite_nothing": ["ешнәрсе", "ешнәрсені", "ешнәрседен"],
     "indefinite_nobody": ["ешкім", "ешкімге", "ешкімнен"],
     "instrumental_variants": ["мен", "пен", "бен", "менен", "пенен"],
