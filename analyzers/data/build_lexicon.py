@@ -47,26 +47,33 @@ def corpus_counts(shared: Path) -> collections.Counter[str]:
     return counts
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    a = ap.parse_args()
-    sys.path.insert(0, str(ROOT))
-    from analyzers import kazakh  # noqa: E402  (needs the project on sys.path)
+Counts = collections.Counter[str]
 
-    counts = corpus_counts(a.shared)
-    verbal: collections.Counter[str] = collections.Counter()
-    verbal_nv: collections.Counter[str] = collections.Counter()
-    nominal: collections.Counter[str] = collections.Counter()
+
+def _present_or_past(word: str, stem: str, first_nv: Counts | None) -> bool:
+    """Is ``word`` = stem + а/е + ды/ді where stem + а/е is itself a corpus verb?"""
+    if first_nv is None or len(word) != len(stem) + 3:
+        return False
+    vowel, ending = word[len(stem)], word[len(stem) + 1 :]
+    return vowel in "ае" and ending in ("ды", "ді") and first_nv.get(stem + vowel, 0) >= 2
+
+
+def support_counts(kazakh: object, counts: Counts, first_nv: Counts | None) -> tuple[Counts, Counts, Counts]:
+    """(verbal, verbal without voice, nominal) support: distinct corpus types per stem."""
+    verbal: Counts = collections.Counter()
+    verbal_nv: Counts = collections.Counter()
+    nominal: Counts = collections.Counter()
     for word in counts:
         if len(word) > 40:
             continue
         vs, vnv, ns = set(), set(), set()
-        for s, depth, kind, voice in kazakh._parses(word):
+        for s, depth, kind, voice in kazakh._parses(word):  # type: ignore[attr-defined]
             if depth == 0:
                 continue
-            c = kazakh._canonical(s, kind)
+            c = kazakh._canonical(s, kind)  # type: ignore[attr-defined]
             if kind == 2:
+                if _present_or_past(word, s, first_nv):
+                    continue
                 vs.add(c)
                 if not voice:
                     vnv.add(c)
@@ -75,6 +82,23 @@ def main() -> int:
         verbal.update(vs)
         verbal_nv.update(vnv)
         nominal.update(ns)
+    return verbal, verbal_nv, nominal
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    a = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from analyzers import kazakh  # noqa: E402  (needs the project on sys.path)
+
+    counts = corpus_counts(a.shared)
+    verbal, verbal_nv, nominal = support_counts(kazakh, counts, None)
+    # Second pass: X+а+ды (present, 3rd person) is spelt like the past of a
+    # verb in -а (жыла+ды, қара+ды, жаса+ды).  When X+а is a verb of its own
+    # (first-pass support), the form is no evidence for a verb X (жыл, қар,
+    # жас are a year, snow and young, not verbs).
+    verbal, verbal_nv, nominal = support_counts(kazakh, counts, verbal_nv)
     bare: collections.Counter[str] = collections.Counter()
     for w, c in counts.items():
         bare[kazakh._canonical(w)] += c
