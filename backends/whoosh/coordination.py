@@ -35,7 +35,7 @@ class ScoredList(matching.ListMatcher):
         return False
 
 
-def _read(m: matching.Matcher, scored: bool) -> dict[int, float]:
+def _read_flat(m: matching.Matcher, scored: bool) -> dict[int, float]:
     out: dict[int, float] = {}
     active, ident, score, advance = m.is_active, m.id, m.score, m.next  # bound once: the loop is per posting
     if scored:
@@ -47,6 +47,34 @@ def _read(m: matching.Matcher, scored: bool) -> dict[int, float]:
             out[ident()] = 0.0
             advance()
     return out
+
+
+def read_scores(m: matching.Matcher, scored: bool = True) -> dict[int, float]:
+    """Every (docnum, score) a fresh matcher yields, as iterating it would give them.
+
+    Whoosh's ``Or`` above 5,000 documents is a tree of ``UnionMatcher``; walking
+    it costs several Python calls per posting and tree level. Here each side of a
+    union is read on its own and the two are added per document — ``a + b`` where
+    both match, as ``UnionMatcher.score`` does, in the same tree grouping, so the
+    scores are the same floats. A boost wrapper multiplies afterwards, as it does
+    per match. Any other matcher is read as it is.
+    """
+    kind = type(m)
+    if kind is matching.UnionMatcher:
+        a, b = read_scores(m.a, scored), read_scores(m.b, scored)  # type: ignore[attr-defined]
+        small, big = (a, b) if len(a) <= len(b) else (b, a)
+        get = big.get
+        for d, s in small.items():
+            t = get(d)
+            big[d] = s if t is None else t + s
+        return big
+    if kind is matching.WrappingMatcher and scored:
+        boost = m.boost  # type: ignore[attr-defined]
+        return {d: s * boost for d, s in read_scores(m.child, scored).items()}  # type: ignore[attr-defined]
+    return _read_flat(m, scored)
+
+
+_read = read_scores
 
 
 class CoordinatedOr(wq.CompoundQuery):
