@@ -1,13 +1,15 @@
 # Two commands do everything on a fresh machine:
 #   make run   — venv + install, build the index from data/sample, serve on http://127.0.0.1:8000
-#   make test  — venv + install (+ Chromium for browser tests), then the whole pytest suite
+#                (Whoosh; with SEARCH_BACKEND=opensearch OPENSEARCH_URL=… the same into a cluster)
+#   make test  — venv + install (+ Chromium for the browser tests, a JDK and Maven for the
+#                OpenSearch cluster tests), then the whole pytest suite on both engines
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 CORPUS ?= data/sample
 INDEX  ?= var/index
 
-.PHONY: run test lint bench relevance stemmers clean
+.PHONY: run test lint bench bench-engines relevance stemmers clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
