@@ -19,7 +19,7 @@ So the match is made on those, not on the vocabulary:
   says a lot.
 
 Candidates are the other language's articles within ``WINDOW_DAYS`` days
-(an indexed date-range query, no scan). Each gets a score in [0, 1]: the
+(an indexed language and date-range filter, never a scan of the whole index). Each gets a score in [0, 1]: the
 weighted overlap of name/number keys (cosine-style), plus title-word overlap,
 discounted by the distance in days; candidates under ``THRESHOLD`` are not
 "the same story".

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from whoosh import matching, sorting
+from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.collectors import Collector, TimeLimit, TimeLimitCollector
 from whoosh.query import Query as WhooshQuery
@@ -124,6 +125,16 @@ def _scored_matches(searcher: Searcher, query: WhooshQuery, budget: float) -> tu
 _TREES = (matching.UnionMatcher, matching.WrappingMatcher, W3LeafMatcher)
 
 
+def _filter_query(filters: Filters) -> WhooshQuery:
+    """The filters as an indexed Whoosh query (``lang`` and ``date`` are ID fields)."""
+    parts: list[WhooshQuery] = []
+    if filters.langs:
+        parts.append(wq.Or([wq.Term("lang", lang) for lang in filters.langs]))
+    if filters.date_from or filters.date_to:
+        parts.append(wq.TermRange("date", filters.date_from, filters.date_to))
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
 class WhooshReader:
     """A :class:`~backends.base.Reader` over one thread's searcher of one generation."""
 
@@ -188,8 +199,11 @@ class WhooshReader:
 
     def scan(self, filters: Filters = Filters(), limit: int | None = None) -> Iterator[StoredDoc]:
         table = self.table
-        live = [d for d in range(len(table.ids)) if table.day[d]]
-        allowed, _, _ = count_facets(live, table, filters)
+        if filters:  # an indexed query narrows first (related stories: a few days of one language)
+            candidates = list(_filter_query(filters).docs(self.searcher))
+        else:
+            candidates = [d for d in range(len(table.ids)) if table.day[d]]
+        allowed, _, _ = count_facets(candidates, table, filters)
         for n, d in enumerate(sorted(allowed, key=table.ids.__getitem__)):
             if limit is not None and n >= limit:
                 return
