@@ -93,10 +93,38 @@ def read_scores(m: matching.Matcher, scored: bool = True) -> dict[int, float]:
             t = get(d)
             big[d] = s if t is None else t + s
         return big
+    if kind is matching.ArrayUnionMatcher:
+        return _read_array_union(m, scored)  # type: ignore[arg-type]
     if kind is matching.WrappingMatcher and scored:
         boost = m.boost  # type: ignore[attr-defined]
         return {d: s * boost for d, s in read_scores(m.child, scored).items()}  # type: ignore[attr-defined]
     return _read_flat(m, scored)
+
+
+def _read_array_union(m: matching.ArrayUnionMatcher, scored: bool) -> dict[int, float]:
+    """Whoosh's ``Or`` on a segment of at most 5,000 documents: the first 2,048
+    documents are already summed in its array (taken as they are); the rest is
+    summed here the same way — ``0 + s1 * boost + s2 * boost ...`` in sub-matcher
+    order, documents with a sum above 0 — so the floats are the same."""
+    out: dict[int, float] = {}
+    a, offset, limit = m._a, m._offset, m._limit  # type: ignore[attr-defined]
+    for i in range(limit - offset):
+        if a[i] > 0:
+            out[offset + i] = a[i] if scored else 0.0
+    boost = m._boost  # type: ignore[attr-defined]
+    rest: dict[int, float] = {}
+    for sub in m._submatchers:  # type: ignore[attr-defined]
+        if not sub.is_active():
+            continue
+        get = rest.get
+        if scored:
+            for d, s in read_scores(sub, True).items():
+                rest[d] = get(d, 0.0) + s * boost
+        else:
+            for d in read_scores(sub, False):
+                rest[d] = 1.0
+    out.update((d, s if scored else 0.0) for d, s in rest.items() if s > 0)
+    return out
 
 
 _read = read_scores

@@ -122,7 +122,7 @@ def _scored_matches(searcher: Searcher, query: WhooshQuery, budget: float) -> tu
 
 #: Matchers :func:`read_scores` reads faster than the loop below: unions side by
 #: side, term postings block by block.
-_TREES = (matching.UnionMatcher, matching.WrappingMatcher, W3LeafMatcher)
+_TREES = (matching.UnionMatcher, matching.ArrayUnionMatcher, matching.WrappingMatcher, W3LeafMatcher)
 
 
 def _filter_query(filters: Filters) -> WhooshQuery:
