@@ -124,7 +124,8 @@ def render(results: list[dict], meta: dict[str, Any], extra: dict[str, Any]) -> 
         f"{meta['cpus']} CPUs, Python {meta['python']}, load average at start {meta['load_start']:.2f}, "
         f"at end {meta.get('load_end', float('nan')):.2f}; {meta.get('seconds', 0):.0f} s in all. "
         f"Whoosh built with --procs {meta['whoosh_procs']}; gunicorn {meta['gunicorn_workers']} gthread workers; "
-        f"{meta['queries']} queries × {meta['passes']} passes at {meta['clients']} client(s) after one warm-up pass."
+        f"{meta['queries']} queries × {meta['passes']} passes at {meta['clients']} client(s) after "
+        f"{meta.get('warmup', 1)} warm-up pass(es)."
     )
     return "\n\n".join(out)
 
