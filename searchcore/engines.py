@@ -90,7 +90,13 @@ def open_store(cfg: EngineConfig, procs: int = 1, ranking: Ranking = DEFAULT) ->
     if cfg.backend == "opensearch":
         from backends.opensearch import OpenSearchStore
 
-        return OpenSearchStore(cfg.opensearch, shards=cfg.shards, replicas=cfg.replicas, bm25=ranking.bm25)
+        return OpenSearchStore(
+            cfg.opensearch,
+            shards=cfg.shards,
+            replicas=cfg.replicas,
+            bm25=ranking.bm25,
+            analysis_workers=procs if procs > 1 else 0,  # --procs N analyses in N worker processes
+        )
     from backends.whoosh import WhooshStore
 
     if cfg.index_dir is None:

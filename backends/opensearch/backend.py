@@ -59,7 +59,8 @@ class OpenSearchBackend:
         self._client: OpenSearch = make_client(settings)
         self._lock = threading.Lock()
         self._target: _Target | None = None
-        self._verified: set[str] = set()
+        #: concrete index → primary shards, once its _meta was verified
+        self._verified: dict[str, int] = {}
         self._counts: dict[str, tuple[int, float]] = {}
         self._budget: int | None = None
 
@@ -90,11 +91,21 @@ class OpenSearchBackend:
         meta: dict[str, Any] = (body.get("mappings") or {}).get("_meta") or {}
         if index not in self._verified:
             check_meta(index, meta, self.bm25)
-            self._verified.add(index)
+            self._verified[index] = self._shards(index)
         target = _Target(index=index, serial=int(meta.get("serial") or 0), updated=meta.get("updated"), at=now)
         with self._lock:
             self._target = target
         return target
+
+    def _shards(self, index: str) -> int:
+        """Primary shards of a concrete index (1 when it cannot be read: dfs is then kept)."""
+        try:
+            with guard(self.settings, "read the shard count"):
+                resp = self._client.indices.get_settings(index=index, name="index.number_of_shards")
+            return int(resp[index]["settings"]["index"]["number_of_shards"])
+        except (IndexUnavailable, BackendError, KeyError, ValueError, NotFoundError) as exc:
+            log.warning("cannot read the shard count of %s (%s)", index, exc)
+            return 0
 
     def _count(self, index: str) -> int:
         now = time.monotonic()
@@ -156,7 +167,13 @@ class OpenSearchBackend:
         count = self._count(target.index)
         key = f"{target.index}:{count}:{target.serial}"
         yield OpenSearchReader(
-            self._client, self.settings, target.index, key, lambda: self._count(target.index), self._leaf_budget()
+            self._client,
+            self.settings,
+            target.index,
+            key,
+            lambda: self._count(target.index),
+            self._leaf_budget(),
+            single_shard=self._verified.get(target.index) == 1,
         )
 
     def health(self) -> Health:
