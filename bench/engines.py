@@ -9,7 +9,7 @@
 Engines (``--engines``, default all four):
 
 - ``whoosh`` — our service on the embedded Whoosh backend
-  (``python -m indexer build --backend whoosh --procs P``);
+  (``python -m indexer build --backend whoosh --procs P``; OpenSearch builds get the same ``--procs``);
 - ``os1`` — on OpenSearch, a local 1-node cluster (1 shard, 0 replicas);
 - ``os3`` — on OpenSearch, a local 3-node cluster (3 shards, 1 replica each);
 - ``fts5`` — the baseline: ``bench/fts5.py`` imported and run in this process
@@ -420,6 +420,7 @@ def run_opensearch(engine: str, steps: list[Step], args: argparse.Namespace, res
             )
             engine_args = ["--backend", "opensearch", "--url", urls, "--index-name", alias]
             engine_args += ["--shards", str(shards), "--replicas", str(replicas)]
+            engine_args += ["--procs", str(args.procs)]  # analysis in N worker processes, as for Whoosh
             build = index_build(step, engine_args, pids, args.work / "index.log")
             log.info("%s %s: %.1f s, %.1f docs/s; serving", engine, step.name, build["seconds"], build["docs_per_s"])
             env = {"SEARCH_BACKEND": "opensearch", "OPENSEARCH_URL": urls, "OPENSEARCH_INDEX": alias}
@@ -544,7 +545,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--synth-from", type=Path, help="take synthetic articles from this synth.py output instead of generating"
     )
-    p.add_argument("--procs", type=int, default=2, help="Whoosh indexing processes (default 2)")
+    p.add_argument(
+        "--procs", type=int, default=2, help="indexing processes: Whoosh writers, OpenSearch analysis workers (default 2)"
+    )
     p.add_argument("--port", type=int, default=8431, help="port of the gunicorn server (default 8431)")
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     p.add_argument("--os-port", type=int, help="HTTP port of OpenSearch node 0 (default: a free port block)")
