@@ -199,16 +199,21 @@ class OpenSearchStore:
             )
 
     def _alias_targets(self) -> list[str]:
-        with guard(self.settings, "read the alias"):
-            if self._client.indices.exists_alias(name=self.alias):
-                return sorted(self._client.indices.get_alias(name=self.alias))
-            if self._client.indices.exists(index=self.alias):
-                raise BackendError(
-                    f"{self.alias!r} on OpenSearch at {self.settings.display_urls} is a concrete index, not an alias; "
-                    f"this backend publishes builds behind an alias of that name. Delete or rename that index "
-                    f"(after reindexing what it holds elsewhere), or set OPENSEARCH_INDEX to another name"
-                )
-        return []
+        """The indices behind the alias, in one request (two requests could straddle a build's swap
+        and mistake the new alias for a concrete index of that name)."""
+        try:
+            with guard(self.settings, "read the alias"):
+                found = self._client.indices.get_alias(index=self.alias)
+        except NotFoundError:
+            return []
+        targets = sorted(name for name, body in found.items() if self.alias in (body.get("aliases") or {}))
+        if not targets and self.alias in found:
+            raise BackendError(
+                f"{self.alias!r} on OpenSearch at {self.settings.display_urls} is a concrete index, not an alias; "
+                f"this backend publishes builds behind an alias of that name. Delete or rename that index "
+                f"(after reindexing what it holds elsewhere), or set OPENSEARCH_INDEX to another name"
+            )
+        return targets
 
     def published(self) -> str | None:
         """The concrete index behind the alias, or None before the first build."""
