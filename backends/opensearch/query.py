@@ -15,7 +15,7 @@ clauses, copy ``j`` requiring ``minimum_should_match: j`` and boosted by
 Each copy repeats every leaf, and Lucene caps the leaves of one query
 (``indices.query.bool.max_clause_count``, 1024 by default, counted across
 nesting and after prefix expansion). When ``n`` copies would pass
-:data:`LEAF_BUDGET`, only evenly spread thresholds are kept (always
+the budget (or :data:`MAX_LEVELS`), only evenly spread thresholds are kept (always
 ``min_match`` and ``n``): then ``f`` is a staircase that is exact at the kept
 thresholds and rounds down between them, and the query stays answerable.
 """
@@ -32,6 +32,10 @@ from backends.opensearch.mapping import SOURCE_FIELDS
 #: backend passes ``limit - FILTER_ROOM`` of the cluster it talks to.
 LEAF_BUDGET = 1000
 FILTER_ROOM = 24
+#: Coordination levels at most: each level evaluates every clause again, so a 32-word query
+#: with all 32 levels costs 32 × 32 clause evaluations and enough heap to trip a small node's
+#: circuit breaker. Queries of up to 16 words stay exact; longer ones get the staircase.
+MAX_LEVELS = 16
 SORTS = {
     "relevance": [{"_score": {"order": "desc"}}, {"id": {"order": "asc"}}],
     "date": [{"date": {"order": "desc"}}, {"id": {"order": "asc"}}],
@@ -96,7 +100,7 @@ def coordinated(query: Query, budget: int = LEAF_BUDGET) -> dict[str, Any]:
     excluded = sum(leaf_cost(x) for x in query.excluded)
     if per_copy + excluded > budget:
         raise QueryTooLarge(f"{per_copy + excluded} index terms; this cluster allows {budget} per query")
-    copies = max(1, (budget - excluded) // max(1, per_copy))
+    copies = min(MAX_LEVELS, max(1, (budget - excluded) // max(1, per_copy)))
     levels = thresholds(n, min_match, copies)
 
     def f(k: int) -> float:
