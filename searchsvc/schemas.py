@@ -16,8 +16,8 @@ MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 32
 MAX_PER_PAGE = 100
 MAX_DEPTH = 1000  # page × per_page: deep pages cost page × per_page to collect
-MIN_PREFIX_CHARS = 2  # = searchsvc.querybuild.MIN_PREFIX_CHARS (kept in sync by a test)
-MAX_PREFIX_TERMS = 64  # = searchsvc.querybuild.MAX_PREFIX_TERMS
+MIN_PREFIX_CHARS = 2  # = searchcore.plan.MIN_PREFIX_CHARS (kept in sync by a test)
+MAX_PREFIX_TERMS = 64  # = searchcore.plan.MAX_PREFIX_TERMS
 #: A '*' that does not end a word: a lone '*', '-*', 'title:*', '"*', '*abc'.
 _BARE_STAR_RE = re.compile(r"""(?:^|\s)[-"]*(?:[A-Za-z]+:)?"?\*""")
 _WORD_RE = re.compile(r"[^\W_]+")
