@@ -333,7 +333,10 @@ class Store(Protocol):
 
         ``fresh`` starts from an empty index that replaces the published one
         atomically; otherwise the changes apply on top of it. Raises
-        :class:`NothingIndexable` instead of publishing an empty index.
+        :class:`NothingIndexable` instead of publishing an empty index. An
+        engine may make an incremental transaction's documents visible as they
+        are sent (OpenSearch), each document whole; an interrupted one is then
+        completed by the next run, which compares content hashes again.
         """
         ...
 
