@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +49,6 @@ class EngineConfig:
                 )
             return cls("whoosh", index_dir=Path(index_dir))
         return cls("opensearch", opensearch=_opensearch_settings(env))
-
-    def with_overrides(self, **changes: Any) -> EngineConfig:
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
 def _opensearch_settings(env: Mapping[str, str]) -> Any:
