@@ -124,6 +124,17 @@ def _slot(*groups: Iterable[_Entry]) -> list[_Entry]:
     return out
 
 
+#: First- and second-person endings of the present and the aorist (барамын, барарсыңдар).
+_PERSONAL_12 = (
+    _pair("мын", "мін", ""),
+    _pair("сың", "сің", ""),
+    _pair("сыз", "сіз", ""),
+    _pair("мыз", "міз", ""),
+    _pair("сыңдар", "сіңдер", ""),
+    _pair("сыздар", "сіздер", ""),
+)
+
+
 _SUFFIXES: dict[str, list[_Entry]] = {
     # ---- nominal -------------------------------------------------------
     "pl": _slot(_pair("лар", "лер", _VR), _pair("дар", "дер", "LNZ"), _pair("тар", "тер", "T")),
@@ -196,29 +207,13 @@ _SUFFIXES: dict[str, list[_Entry]] = {
     ),
     "past": _slot(_pair("ды", "ді", _VOICED), _pair("ты", "ті", "T")),
     "cond": _slot(_pair("са", "се", "")),
-    "prespers": _slot(
-        _pair("мын", "мін", ""),
-        _pair("сың", "сің", ""),
-        _pair("сыз", "сіз", ""),
-        _pair("мыз", "міз", ""),
-        _pair("ды", "ді", ""),
-        _pair("сыңдар", "сіңдер", ""),
-        _pair("сыздар", "сіздер", ""),
-        [("м", "", None)],
-    ),
+    "prespers": _slot(*_PERSONAL_12, _pair("ды", "ді", ""), [("м", "", None)]),
     # present/converb -а/-е/-й; after ы/і the -й fuses into и: оқы+й -> оқи
     "pres": _slot(_pair("а", "е", "C"), [("й", "V", None)], [("и", "C", None)]),
     # aorist participle -ар/-ер/-р (көрер, барарсың, айтарлық); it is spelt
     # like the causative -ар (шығар), see the paradigm check in _parses
     "aor": _slot(_pair("ар", "ер", "C"), [("р", "V", None)], _pair("арлық", "ерлік", "C"), _pair("рлық", "рлік", "V")),
-    "aorp": _slot(
-        _pair("мын", "мін", ""),
-        _pair("сың", "сің", ""),
-        _pair("сыз", "сіз", ""),
-        _pair("мыз", "міз", ""),
-        _pair("сыңдар", "сіңдер", ""),
-        _pair("сыздар", "сіздер", ""),
-    ),
+    "aorp": _slot(*_PERSONAL_12),
     "tyn": _slot(_pair("тын", "тін", "")),
     "conv": _slot(_pair("ып", "іп", "C"), [("п", "V", None)], _pair("ыпты", "іпті", "C"), _pair("пты", "пті", "V")),
     "imp": _slot(

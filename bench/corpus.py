@@ -59,33 +59,34 @@ def _run_quiet(cmd: list[str]) -> None:
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
 
-def expand_bench(work: Path, limit: int | None = None) -> Path:
-    """The 2,011 bench articles as files in ``work/src-bench`` (once)."""
-    out = work / "src-bench"
+def _expand_once(out: Path, limit: int | None, cmd: list[str]) -> Path:
+    """Run an ``expand.py`` into ``out`` unless a complete run with the same ``limit`` is there."""
     marker = out / ".complete"
     if marker.exists() and marker.read_text() == str(limit):
         return out
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    _run_quiet([sys.executable, str(BENCH_EXPAND), str(out), *(["--limit", str(limit)] if limit else [])])
+    _run_quiet(cmd)
     marker.write_text(str(limit))
     return out
+
+
+def expand_bench(work: Path, limit: int | None = None) -> Path:
+    """The 2,011 bench articles as files in ``work/src-bench`` (once)."""
+    out = work / "src-bench"
+    return _expand_once(
+        out, limit, [sys.executable, str(BENCH_EXPAND), str(out), *(["--limit", str(limit)] if limit else [])]
+    )
 
 
 def expand_rt(work: Path, limit: int | None = None) -> Path:
     """The RT documents of the judged collection, in ``work/src-rt`` (once)."""
     out = work / "src-rt"
-    marker = out / ".complete"
-    if marker.exists() and marker.read_text() == str(limit):
-        return out
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
     lim = ["--limit", str(limit * 3)] if limit else []
-    _run_quiet([sys.executable, str(RETRIEVAL / "expand.py"), str(out), "--collection", "rt_headlines", *lim])
-    marker.write_text(str(limit))
-    return out
+    return _expand_once(
+        out, limit, [sys.executable, str(RETRIEVAL / "expand.py"), str(out), "--collection", "rt_headlines", *lim]
+    )
 
 
 def synthesize(work: Path, n: int) -> Path:

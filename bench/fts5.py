@@ -95,6 +95,18 @@ class Request:
     per_page: int = 10
 
 
+def request_from_args(args: Any) -> Request:
+    """A :class:`Request` from a query string (``lang`` repeated or comma-separated), as our API reads it."""
+    langs = tuple(p for v in args.getlist("lang") for p in v.split(",") if p)
+    return Request(
+        q=args.get("q", ""),
+        langs=langs,
+        date_from=args.get("date_from"),
+        date_to=args.get("date_to"),
+        per_page=int(args.get("per_page", 10)),
+    )
+
+
 def _day(d: str | None, default: int) -> int:
     return int(d.replace("-", "")) if d else default
 
@@ -157,15 +169,7 @@ def create_app(db: Path | None = None) -> Any:
     def api_search() -> Any:
         if getattr(local, "conn", None) is None:
             local.conn = connect(path)
-        langs = tuple(p for v in request.args.getlist("lang") for p in v.split(",") if p)
-        req = Request(
-            q=request.args.get("q", ""),
-            langs=langs,
-            date_from=request.args.get("date_from"),
-            date_to=request.args.get("date_to"),
-            per_page=int(request.args.get("per_page", 10)),
-        )
-        return jsonify(search(local.conn, req))
+        return jsonify(search(local.conn, request_from_args(request.args)))
 
     return app
 

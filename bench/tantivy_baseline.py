@@ -22,12 +22,12 @@ import re
 import shutil
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
+from bench.fts5 import Request, request_from_args
 from indexer.corpus import MalformedFile, list_corpus, read_article
 
 _WORD = re.compile(r"[^\W_]+")
@@ -68,15 +68,6 @@ def build(corpus: Path, folder: Path, threads: int = 2, heap_mb: int = 256) -> i
     writer.commit()
     writer.wait_merging_threads()
     return n
-
-
-@dataclass(frozen=True)
-class Request:
-    q: str
-    langs: tuple[str, ...] = ()
-    date_from: str | None = None
-    date_to: str | None = None
-    per_page: int = 10
 
 
 class Engine:
@@ -167,15 +158,7 @@ def create_app(folder: Path | None = None) -> Any:
 
     @app.get("/api/search")
     def api_search() -> Any:
-        langs = tuple(p for v in request.args.getlist("lang") for p in v.split(",") if p)
-        req = Request(
-            q=request.args.get("q", ""),
-            langs=langs,
-            date_from=request.args.get("date_from"),
-            date_to=request.args.get("date_to"),
-            per_page=int(request.args.get("per_page", 10)),
-        )
-        return jsonify(engine.search(req))
+        return jsonify(engine.search(request_from_args(request.args)))
 
     return app
 

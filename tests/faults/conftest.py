@@ -31,6 +31,7 @@ from indexer.corpus import MalformedFile, iter_corpus
 from tests.conftest import SAMPLE
 from tests.opensearch_fixtures import start_test_cluster
 from tests.ports import free_port
+from tests.robustness.loadtest import stop_server
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The alias the fault tests index into and the server reads.
@@ -208,16 +209,6 @@ def start_server(served: Served) -> subprocess.Popen[bytes]:
         time.sleep(0.3)
     stop_server(proc)
     raise RuntimeError(f"gunicorn did not come up in 90 s: {served.log.read_text(errors='replace')[-2000:]}")
-
-
-def stop_server(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 @pytest.fixture(scope="package")

@@ -140,7 +140,7 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)  # the server runs in its own session: workers go too
             proc.wait()
 
 
