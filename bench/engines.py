@@ -546,7 +546,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--synth-from", type=Path, help="take synthetic articles from this synth.py output instead of generating"
     )
     p.add_argument(
-        "--procs", type=int, default=2, help="indexing processes: Whoosh writers, OpenSearch analysis workers (default 2)"
+        "--procs",
+        type=int,
+        default=2,
+        help="indexing processes: Whoosh writers, OpenSearch analysis workers (default 2)",
     )
     p.add_argument("--port", type=int, default=8431, help="port of the gunicorn server (default 8431)")
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
