@@ -35,6 +35,7 @@ from whoosh.searching import Searcher
 
 from backends.base import BM25Params, Health, IncompatibleIndex, IndexUnavailable
 from backends.whoosh.generations import check_version, current_generation
+from backends.whoosh.postings import LeafLengths
 from backends.whoosh.scoring import weighting
 
 #: What reading a damaged or vanished index raises from inside Whoosh.
@@ -75,14 +76,15 @@ class DocTable:
     """Per-docnum language and date codes of one generation, for fast facets.
 
     ``lang[d]`` indexes :attr:`langs`; ``day[d]`` is the date as an integer
-    YYYYMMDD (0 for a deleted document), so date filters and month facets are
-    integer arithmetic instead of stored-field reads; ``ids[d]`` breaks score
-    ties by document id, as every backend does.
+    YYYYMMDD (0 for a deleted document) and ``month[d]`` is YYYYMM, so date
+    filters and month facets are integer arithmetic instead of stored-field
+    reads; ``ids[d]`` breaks score ties by document id, as every backend does.
     """
 
     langs: tuple[str, ...]
     lang: array
     day: array
+    month: array
     live: int
     ids: list[str]
 
@@ -106,7 +108,8 @@ class DocTable:
             day[d] = int(dates_col[d].replace("-", ""))
             ids[d] = ids_col[d]
             live += 1
-        return cls(tuple(langs), lang, day, live, ids)
+        month = array("l", (d // 100 for d in day))
+        return cls(tuple(langs), lang, day, month, live, ids)
 
 
 def describe(exc: BaseException) -> str:
@@ -128,28 +131,20 @@ class FieldLengths:
 
     BM25F asks for the length of the matched field of every scored document;
     Whoosh answers each time through a column reader (a seek, a read and a
-    byte decode), a top item in query profiles. The lengths are read once per
-    generation and every searcher's leaf readers answer from the arrays, with
-    exactly Whoosh's results (including its ``None`` for a zero length byte).
+    byte decode). The lengths are read once per generation; every searcher's
+    leaf searchers answer ``doc_field_length`` from the arrays (exactly
+    Whoosh's answers, including its ``None`` for a zero length byte) and carry
+    them as ``leaf_lengths`` for :mod:`backends.whoosh.postings`.
     """
 
     def __init__(self, searcher: Searcher) -> None:
-        self.leaves: list[dict[str, array]] = []
-        for sub, _ in searcher.leaf_searchers():
-            reader = sub.reader()
-            n = reader.doc_count_all()
-            get = reader.doc_field_length
-            per: dict[str, array] = {}
-            for name in reader.schema.scorable_names():
-                if n == 0 or get(0, name, -1) == -1:  # no length column in this segment: leave it to Whoosh
-                    continue
-                per[name] = array("I", (get(d, name, 0) or 0 for d in range(n)))
-            self.leaves.append(per)
+        self.leaves = [LeafLengths(sub.reader()) for sub, _ in searcher.leaf_searchers()]
 
     def install(self, searcher: Searcher) -> None:
         """Make ``searcher``'s leaf searchers (same generation) answer from the arrays."""
-        for (sub, _), lengths in zip(searcher.leaf_searchers(), self.leaves, strict=True):
-            sub.doc_field_length = _length_lookup(lengths, sub.doc_field_length)
+        for (sub, _), leaf in zip(searcher.leaf_searchers(), self.leaves, strict=True):
+            sub.doc_field_length = _length_lookup(leaf.lengths, sub.doc_field_length)
+            sub.leaf_lengths = leaf
 
 
 def _length_lookup(lengths: dict[str, array], fallback: Callable[..., object]) -> Callable[..., object]:

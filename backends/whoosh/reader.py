@@ -12,18 +12,18 @@ from __future__ import annotations
 import heapq
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from operator import itemgetter
 
-from whoosh import matching, sorting
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh import sorting
 from whoosh.collectors import Collector, TimeLimit, TimeLimitCollector
 from whoosh.query import Query as WhooshQuery
 from whoosh.searching import Searcher
 
 from backends.base import Filters, Found, Query, SearchSpec, StoredDoc
 from backends.whoosh.access import DocTable
-from backends.whoosh.coordination import read_scores
+from backends.whoosh.coordination import DictScored
 from backends.whoosh.translate import to_whoosh
 
 #: Date order, newest first, ties by id (the same on every backend).
@@ -34,24 +34,27 @@ def _day(date: str | None, default: int) -> int:
     return int(date.replace("-", "")) if date else default
 
 
-def count_facets(docnums: list[int], table: DocTable, filters: Filters) -> tuple[set[int], Counter[str], Counter[str]]:
-    """The filtered match set, and the two facets with the other filter applied."""
-    lo, hi = _day(filters.date_from, 0), _day(filters.date_to, 99999999)
-    wanted = {i for i, code in enumerate(table.langs) if code in filters.langs} if filters.langs else None
+def count_facets(
+    docnums: Collection[int], table: DocTable, filters: Filters
+) -> tuple[Collection[int], Counter[str], Counter[str]]:
+    """The filtered match set, and the two facets with the other filter applied.
+
+    Each pass is a comprehension or a ``Counter`` over an array lookup: the
+    largest match sets (the most frequent words) go through here whole.
+    """
     lang_arr, day_arr = table.lang, table.day
-    by_lang: Counter[int] = Counter()
-    by_month: Counter[int] = Counter()
-    allowed: set[int] = set()
-    for d in docnums:
-        code, day = lang_arr[d], day_arr[d]
-        in_dates = lo <= day <= hi
-        in_langs = wanted is None or code in wanted
-        if in_dates:
-            by_lang[code] += 1
-        if in_langs:
-            by_month[day // 100] += 1
-            if in_dates:
-                allowed.add(d)
+    in_dates: Collection[int] = docnums
+    if filters.date_from or filters.date_to:
+        lo, hi = _day(filters.date_from, 0), _day(filters.date_to, 99999999)
+        in_dates = [d for d in docnums if lo <= day_arr[d] <= hi]
+    in_langs: Collection[int] = docnums
+    allowed = in_dates
+    if filters.langs:
+        wanted = {i for i, code in enumerate(table.langs) if code in filters.langs}
+        in_langs = [d for d in docnums if lang_arr[d] in wanted]
+        allowed = [d for d in in_dates if lang_arr[d] in wanted]
+    by_lang = Counter(map(lang_arr.__getitem__, in_dates))
+    by_month = Counter(map(table.month.__getitem__, in_langs))
     langs = Counter({table.langs[c]: n for c, n in by_lang.items()})
     months = Counter({f"{m // 100:04d}-{m % 100:02d}": n for m, n in by_month.items()})
     return allowed, langs, months
@@ -95,8 +98,8 @@ def _scored_matches(searcher: Searcher, query: WhooshQuery, budget: float) -> tu
     The facets need every match anyway, so scoring them in the same pass and
     picking the page from the dict is cheaper than an unscored pass for the
     facets plus Whoosh's top-k collector for the page (which walks the
-    postings a second time). Matchers are built per segment exactly as
-    Whoosh's collectors build them, so the scores are the same.
+    postings a second time). Our queries score a whole segment at once
+    (:class:`DictScored`); anything else is walked match by match.
     """
     deadline = time.perf_counter() + budget
     context = searcher.context()
@@ -104,11 +107,11 @@ def _scored_matches(searcher: Searcher, query: WhooshQuery, budget: float) -> tu
     for sub, offset in searcher.leaf_searchers():
         if time.perf_counter() > deadline:
             return scores, True
-        m = query.matcher(sub, context)
-        if type(m) in _TREES:
-            found = read_scores(m)  # a union's sides read apart: same scores, fewer calls per match
+        if isinstance(query, DictScored):
+            found = query.scores(sub, context)
             scores.update(found if not offset else {offset + d: s for d, s in found.items()})
             continue
+        m = query.matcher(sub, context)
         active, ident, score, advance = m.is_active, m.id, m.score, m.next  # bound once: the loop is per match
         n = 0
         while active():
@@ -118,11 +121,6 @@ def _scored_matches(searcher: Searcher, query: WhooshQuery, budget: float) -> tu
             if not n & 1023 and time.perf_counter() > deadline:
                 return scores, True
     return scores, False
-
-
-#: Matchers :func:`read_scores` reads faster than the loop below: unions side by
-#: side, term postings block by block.
-_TREES = (matching.UnionMatcher, matching.ArrayUnionMatcher, matching.WrappingMatcher, W3LeafMatcher)
 
 
 def _filter_query(filters: Filters) -> WhooshQuery:
@@ -153,7 +151,7 @@ class WhooshReader:
         filtered = bool(spec.filters)
         if spec.sort == "relevance":
             scores, partial = _scored_matches(self.searcher, query, spec.time_budget)
-            allowed, langs, months = count_facets(list(scores), self.table, spec.filters)
+            allowed, langs, months = count_facets(scores.keys(), self.table, spec.filters)
             page = self._top(scores, allowed if filtered else None, spec)
         else:
             docnums, cut = _matches(self.searcher, query, started + spec.time_budget)
@@ -164,13 +162,23 @@ class WhooshReader:
         hits = [(self._stored(docnum), score) for docnum, score in page]
         return Found(len(allowed), hits, dict(langs), dict(months), partial)
 
-    def _top(self, scores: dict[int, float], allowed: set[int] | None, spec: SearchSpec) -> list[tuple[int, float]]:
-        """The requested page by score, ties by document id."""
+    def _top(
+        self, scores: dict[int, float], allowed: Collection[int] | None, spec: SearchSpec
+    ) -> list[tuple[int, float]]:
+        """The requested page by score, ties by document id.
+
+        The best ``offset + limit`` scores are found with a C-level key; only the
+        documents scoring at least the last of them are sorted with the tie-break.
+        """
         end = spec.offset + spec.limit
-        pool = scores if allowed is None else allowed
+        items = scores.items() if allowed is None else [(d, scores[d]) for d in allowed]
+        best = heapq.nlargest(end, items, key=itemgetter(1))
+        if not best:
+            return []
+        floor = best[-1][1]
         ids = self.table.ids
-        best = heapq.nsmallest(end, pool, key=lambda d: (-scores[d], ids[d]))
-        return [(d, float(scores[d] or 0.0)) for d in best[spec.offset : end]]
+        page = sorted((d for d, s in items if s >= floor), key=lambda d: (-scores[d], ids[d]))
+        return [(d, float(scores[d] or 0.0)) for d in page[spec.offset : end]]
 
     def _by_date(
         self, query: WhooshQuery, spec: SearchSpec, allowed: set[int] | None, budget: float

@@ -1,6 +1,6 @@
 """The engine-neutral :class:`~backends.base.Query` as a Whoosh query.
 
-A clause is a Whoosh ``Or`` of its leaves (their scores add up); clauses
+A clause is a :class:`WordOr` of its leaves (their scores add up); clauses
 combine in :class:`CoordinatedOr`, which multiplies by the share of matched
 clauses. Prefixes are expanded here, against the reader, to the first terms
 in index order (a bounded expansion: each term costs a posting matcher).
@@ -12,7 +12,7 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 
 from backends.base import Clause, Leaf, Phrase, Prefix, Query, Term
-from backends.whoosh.coordination import CoordinatedOr, Excluding
+from backends.whoosh.coordination import CoordinatedOr, Excluding, WordOr
 
 
 def _expand(reader: IndexReader, leaf: Prefix) -> list[wq.Query]:
@@ -44,7 +44,7 @@ def _clause(reader: IndexReader, clause: Clause) -> wq.Query:
     subs = _leaves(reader, clause.leaves)
     if not subs:
         return wq.NullQuery  # a prefix that expands to nothing still counts as a query word
-    return wq.Or(subs)
+    return WordOr(subs)
 
 
 def to_whoosh(query: Query, reader: IndexReader) -> wq.Query:
@@ -58,5 +58,5 @@ def to_whoosh(query: Query, reader: IndexReader) -> wq.Query:
         out = CoordinatedOr(clauses, coord_power=query.coord_power, min_match=query.min_match)
     excluded = _leaves(reader, query.excluded)
     if excluded:
-        out = Excluding(out, wq.Or(excluded))
+        out = Excluding(out, WordOr(excluded))
     return out
