@@ -16,8 +16,10 @@ from whoosh.index import Index
 
 from backends.base import CorruptIndex, Document, NothingIndexable
 from backends.whoosh import maintenance
+from backends.whoosh.codec import KazruCodec
 from backends.whoosh.generations import current_generation, new_generation, open_current, writer_lock
 from backends.whoosh.schema import document_fields
+from backends.whoosh.writers import CompactSegmentWriter, ParallelWriter
 
 #: Whoosh's in-memory posting pool, in MB, shared out over the writer processes.
 #: Whoosh's estimate of a pool's size runs about 1.5-2x short of the real RSS,
@@ -89,8 +91,11 @@ class WhooshStore:
     @contextmanager
     def transaction(self, fresh: bool) -> Iterator[WhooshBatch]:
         with new_generation(self.index_dir, fresh=fresh) as gen:
-            kwargs = {"procs": self.procs, "multisegment": True} if self.procs > 1 else {}
-            writer = gen.index.writer(limitmb=max(32, POOL_MB // self.procs), **kwargs)
+            limitmb = max(32, POOL_MB // self.procs)
+            if self.procs > 1:
+                writer = ParallelWriter(gen.index, procs=self.procs, limitmb=limitmb, codec=KazruCodec())
+            else:
+                writer = CompactSegmentWriter(gen.index, limitmb=limitmb, codec=KazruCodec())
             try:
                 yield WhooshBatch(writer)
             except BaseException:
