@@ -21,11 +21,11 @@ from backends.whoosh.generations import current_generation, new_generation, open
 from backends.whoosh.schema import document_fields
 from backends.whoosh.writers import CompactSegmentWriter, ParallelWriter
 
-#: Whoosh's in-memory posting pool, in MB, shared out over the writer processes.
-#: Whoosh's estimate of a pool's size runs about 1.5-2x short of the real RSS,
-#: and each of ``procs`` sub-writers fills its own pool before it spills a sorted
-#: run to disk, so the total bounds a build's peak memory (1.7 GB at 100k
-#: articles with 256 MB per writer; see README "Performance benchmark").
+#: The in-memory posting pools, in MB, shared out over the writer processes: each
+#: of ``procs`` writers fills its own :class:`~backends.whoosh.pool.CompactPool`
+#: (whose size estimate is close to its real memory) before it spills a sorted
+#: run to disk, so the total bounds most of a build's peak memory (see README
+#: "Performance benchmark").
 POOL_MB = 192
 
 
