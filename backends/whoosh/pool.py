@@ -86,9 +86,10 @@ class CompactPool:
         """Write the terms so far, sorted, to a run file and start afresh."""
         fd, path = tempfile.mkstemp(prefix="kazru-pool-", suffix=".run", dir=self.tempdir)
         with os.fdopen(fd, "wb") as f:
-            dump = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump
             for term in self._sorted_terms():
-                dump(term)
+                # One pickler per term: a shared Pickler's memo would keep every term
+                # written so far alive (the whole run in memory twice).
+                pickle.dump(term, f, protocol=pickle.HIGHEST_PROTOCOL)
         self.runs.append(path)
         self._terms = {}
         self._size = 0
@@ -96,10 +97,9 @@ class CompactPool:
     @staticmethod
     def _read_run(path: str) -> Iterator[_RunTerm]:
         with open(path, "rb") as f:
-            load = pickle.Unpickler(f).load
             while True:
                 try:
-                    yield load()
+                    yield pickle.load(f)  # not a shared Unpickler: its memo would keep the whole run
                 except EOFError:
                     return
 
