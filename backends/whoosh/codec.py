@@ -19,6 +19,23 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, _lenfi
 from whoosh.util.numeric import byte_to_length
 
 
+def _decode_lengths(perdoc: W3PerDocReader, fieldname: str) -> array | None:
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return None
+    codes = column.load()  # one length byte per document
+    return array("I", (byte_to_length(b) if b else 0 for b in codes))
+
+
+def segment_lengths(perdoc: W3PerDocReader, fieldname: str) -> array | None:
+    """A field's length in every document of a segment (0 where Whoosh answers None),
+    or None when the segment has no length column for it. Shared with the segment's
+    :class:`ArrayLengthsReader` when it has one."""
+    if isinstance(perdoc, ArrayLengthsReader):
+        return perdoc.lengths(fieldname)
+    return _decode_lengths(perdoc, fieldname)
+
+
 class ArrayLengthsReader(W3PerDocReader):
     """A per-document reader whose ``doc_field_length`` reads each column once."""
 
@@ -26,20 +43,15 @@ class ArrayLengthsReader(W3PerDocReader):
         super().__init__(storage, segment)
         self._length_arrays: dict[str, array | None] = {}
 
-    def _lengths(self, fieldname: str) -> array | None:
+    def lengths(self, fieldname: str) -> array | None:
         if fieldname not in self._length_arrays:
-            column = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            if column is None:
-                self._length_arrays[fieldname] = None
-            else:
-                codes = column.load()  # one length byte per document
-                self._length_arrays[fieldname] = array("I", (byte_to_length(b) if b else 0 for b in codes))
+            self._length_arrays[fieldname] = _decode_lengths(self, fieldname)  # a race decodes it twice, harmlessly
         return self._length_arrays[fieldname]
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
         if docnum > self._doccount:
             raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
-        lengths = self._lengths(fieldname)
+        lengths = self.lengths(fieldname)
         if lengths is None:
             return default
         return lengths[docnum] or None

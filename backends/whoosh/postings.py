@@ -19,10 +19,12 @@ from array import array
 from itertools import accumulate, repeat
 
 from whoosh import matching
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import W3LeafMatcher, W3PerDocReader
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25FScorer
+
+from backends.whoosh.codec import segment_lengths
 
 
 class LeafLengths:
@@ -34,13 +36,13 @@ class LeafLengths:
     """
 
     def __init__(self, reader: IndexReader) -> None:
-        n = reader.doc_count_all()
-        get = reader.doc_field_length
         self.lengths: dict[str, array] = {}
-        for name in reader.schema.scorable_names():
-            if n == 0 or get(0, name, -1) == -1:  # no length column in this segment: leave it to Whoosh
-                continue
-            self.lengths[name] = array("I", (get(d, name, 0) or 0 for d in range(n)))
+        perdoc = getattr(reader, "_perdoc", None)  # a segment's reader; an empty index has none
+        if isinstance(perdoc, W3PerDocReader):
+            for name in reader.schema.scorable_names():
+                lengths = segment_lengths(perdoc, name)
+                if lengths is not None:  # no length column in this segment: leave it to Whoosh
+                    self.lengths[name] = lengths
         self._norms: dict[tuple[str, float, float, float], array] = {}
 
     def norms(self, field: str, sc: BM25FScorer) -> array | None:
