@@ -29,12 +29,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from backends.base import BM25Params, Health, IncompatibleIndex, IndexUnavailable
-from backends.whoosh.generations import check_version, current_generation
+from backends.whoosh.generations import check_version, current_generation, storage
 from backends.whoosh.postings import LeafLengths
 from backends.whoosh.scoring import weighting
 
@@ -123,7 +122,7 @@ def describe(exc: BaseException) -> str:
 
 def open_generation(index_dir: Path, gen: str) -> Index:
     """Open one committed generation read-only, without ``mmap`` (see module doc)."""
-    return FileStorage(str(index_dir / gen), supports_mmap=False, readonly=True).open_index()
+    return storage(index_dir / gen, readonly=True).open_index()
 
 
 class FieldLengths:

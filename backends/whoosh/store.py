@@ -26,7 +26,7 @@ from backends.whoosh.writers import CompactSegmentWriter, ParallelWriter
 #: (whose size estimate is close to its real memory) before it spills a sorted
 #: run to disk, so the total bounds most of a build's peak memory (see README
 #: "Performance benchmark").
-POOL_MB = 192
+POOL_MB = 128
 
 
 class WhooshBatch:
