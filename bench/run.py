@@ -1,8 +1,8 @@
 """One command for every performance figure, each next to SQLite FTS5's and tantivy's.
 
-    python bench/run.py                      # 2k (real bench set) and 10k (synthetic) articles
-    python bench/run.py --big                # ... and 100k (builds take ~10+ minutes)
-    BENCH_SIZES=2k,10k,100k make bench       # the same through make
+    python bench/run.py                      # 2k (real bench set), 10k and 100k (synthetic) articles (~30 min)
+    make bench                               # the same through make
+    BENCH_SIZES=2k,10k make bench            # without the 100k size (a few minutes)
     python bench/run.py --sizes 2k           # one size; sizes: 2k, mixed, <n>k
     python bench/run.py --reuse-builds       # measure queries on the cached indexes, no builds
     python bench/run.py --quick              # smoke run on a few dozen articles
@@ -49,9 +49,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--sizes",
         default=os.environ.get("BENCH_SIZES"),
-        help="comma list of corpus sizes: 2k, mixed, <n>k (default $BENCH_SIZES or 2k,10k; quick: 2k)",
+        help="comma list of corpus sizes: 2k, mixed, <n>k (default $BENCH_SIZES or 2k,10k,100k; quick: 2k)",
     )
-    p.add_argument("--big", action="store_true", help="add the 100k size (long builds; cached with --reuse-builds)")
     p.add_argument(
         "--reuse-builds", action="store_true", help="use cached indexes and their saved build figures when present"
     )
@@ -70,9 +69,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     a = p.parse_args(argv)
     a.runs = a.runs or (1 if a.quick else 3)
     a.builds = a.builds or 1
-    sizes = (a.sizes or ("2k" if a.quick else "2k,10k")).split(",")
-    if a.big and "100k" not in sizes:
-        sizes.append("100k")
+    sizes = (a.sizes or ("2k" if a.quick else "2k,10k,100k")).split(",")
     a.sizes = tuple(s.strip() for s in sizes if s.strip())
     a.limit = a.limit if a.limit is not None else (60 if a.quick else None)
     a.per_class = a.per_class or (4 if a.quick else 40)

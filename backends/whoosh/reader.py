@@ -157,7 +157,7 @@ class WhooshReader:
             docnums, cut = _matches(self.searcher, query, started + spec.time_budget)
             allowed, langs, months = count_facets(docnums, self.table, spec.filters)
             remaining = max(0.01, started + spec.time_budget - time.perf_counter())
-            page, partial = self._by_date(query, spec, allowed if filtered else None, remaining)
+            page, partial = self._by_date(query, spec, set(allowed) if filtered else None, remaining)
             partial = partial or cut
         hits = [(self._stored(docnum), score) for docnum, score in page]
         return Found(len(allowed), hits, dict(langs), dict(months), partial)
