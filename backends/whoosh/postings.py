@@ -16,6 +16,7 @@ so every score is the same float Whoosh computes.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterable
 from itertools import accumulate, repeat
 
 from whoosh import matching
@@ -59,25 +60,22 @@ class LeafLengths:
         return norms
 
 
-def _blocks(m: W3LeafMatcher) -> tuple[list[tuple[object, object]], int]:
-    """Every block's (ids, weights) of a fresh matcher, and the posting count."""
-    out = []
-    total = 0
+def _blocks(m: W3LeafMatcher) -> list[tuple[Iterable[int], Iterable[float]]]:
+    """Every block's (ids, weights) of a fresh matcher."""
+    out: list[tuple[Iterable[int], Iterable[float]]] = []
     while not m._atend:
         if m._data is None:
             m._read_data()
         ids, weights = m._data[0], m._data[1]
-        n = m._blocklength
         if not m._byteids:
             ids = accumulate(ids)
         if weights is None:
-            weights = repeat(1.0, n)
+            weights = repeat(1.0, m._blocklength)
         elif isinstance(weights, float):
-            weights = repeat(weights, n)
+            weights = repeat(weights, m._blocklength)
         out.append((ids, weights))
-        total += n
         m._next_block()
-    return out, total
+    return out
 
 
 def fast_scores(m: matching.Matcher, lengths: LeafLengths | None, scored: bool) -> dict[int, float] | None:
@@ -97,17 +95,15 @@ def fast_scores(m: matching.Matcher, lengths: LeafLengths | None, scored: bool) 
     if type(m) is not W3LeafMatcher or m._i != 0:
         return None
     if not scored:
-        blocks, _ = _blocks(m)
-        out = {d: 0.0 for ids, _ in blocks for d in ids}
+        out = {d: 0.0 for ids, _ in _blocks(m) for d in ids}
     else:
         sc = m.scorer
         norms = lengths.norms(m._term[0], sc) if lengths is not None and type(sc) is BM25FScorer else None
         if norms is None:
             return None
         idf, k1p1 = sc.idf, sc.K1 + 1
-        blocks, _ = _blocks(m)
         out = {}
-        for ids, weights in blocks:
+        for ids, weights in _blocks(m):
             out.update({d: idf * ((tf * k1p1) / (tf + norms[d])) for d, tf in zip(ids, weights, strict=True)})
         if boost is not None:
             out = {d: s * boost for d, s in out.items()}
