@@ -10,6 +10,7 @@ document is up to the job queue).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,10 +31,10 @@ def docs() -> list[dict[str, str]]:
     return [document_fields(read_article(p)) for p in sorted(SAMPLE.glob("*.txt"))[:80]]
 
 
-def _build(folder: Path, docs: list[dict[str, str]], make: object) -> Index:
+def _build(folder: Path, docs: list[dict[str, str]], make: Callable[[Index], SegmentWriter]) -> Index:
     folder.mkdir()
     ix = FileStorage(str(folder)).create_index(build_schema())
-    writer = make(ix)  # type: ignore[operator]
+    writer = make(ix)
     for fields in docs:
         writer.add_document(**fields)
     writer.commit()
